@@ -1,0 +1,164 @@
+//! Cluster: linfa's k-means on the reduced passage vectors, started from the named
+//! themes' seed vectors so that those clusters grow around what the analyst described.
+
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::{Array1, Array2, ArrayView2};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// k-means settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSettings {
+    /// Number of clusters, named ones included.
+    pub k: usize,
+    /// Most Lloyd iterations.
+    pub max_iterations: u64,
+    /// Stop when the centroids move less than this.
+    pub tolerance: f64,
+}
+
+impl Default for ClusterSettings {
+    /// `k = 8`, 300 iterations, tolerance 1e-6.
+    fn default() -> Self {
+        Self {
+            k: 8,
+            max_iterations: 300,
+            tolerance: 1e-6,
+        }
+    }
+}
+
+/// The fitted clusters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedClusters {
+    /// One centroid per row; rows `0..n_seeded` started at the named themes' seeds.
+    pub centroids: Array2<f64>,
+    /// How many leading clusters were seeded by named themes.
+    pub n_seeded: usize,
+}
+
+impl ClusterSettings {
+    /// Clusters `vectors` (unit rows). The first `seeds.nrows()` initial centroids are the
+    /// seeds; the rest are drawn k-means++-style (far from the centroids so far, with
+    /// probability proportional to squared distance) with `seed`.
+    pub fn fit(&self, vectors: ArrayView2<f64>, seeds: ArrayView2<f64>, seed: u64) -> Result<FittedClusters> {
+        let n = vectors.nrows();
+        if self.k == 0 {
+            return Err(Error::Setting {
+                setting: "--k",
+                message: "must be at least 1".into(),
+            });
+        }
+        if self.k > n {
+            return Err(Error::Setting {
+                setting: "--k",
+                message: format!("k = {} is larger than the number of passages ({n})", self.k),
+            });
+        }
+        if seeds.nrows() > self.k {
+            return Err(Error::Setting {
+                setting: "--k",
+                message: format!(
+                    "k = {} is smaller than the number of named themes ({})",
+                    self.k,
+                    seeds.nrows()
+                ),
+            });
+        }
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut init = Array2::zeros((self.k, vectors.ncols()));
+        init.slice_mut(ndarray::s![..seeds.nrows(), ..]).assign(&seeds);
+        let mut nearest = Array1::from_elem(n, f64::INFINITY);
+        let squared = |a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>| {
+            a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>()
+        };
+        for c in 0..seeds.nrows() {
+            for (i, v) in vectors.outer_iter().enumerate() {
+                nearest[i] = nearest[i].min(squared(v, init.row(c)));
+            }
+        }
+        for c in seeds.nrows()..self.k {
+            let total: f64 = nearest.iter().filter(|d| d.is_finite()).sum();
+            let pick = if c == 0 || total <= 0.0 {
+                rng.gen_range(0..n)
+            } else {
+                let mut target = rng.gen_range(0.0..total);
+                nearest
+                    .iter()
+                    .position(|&d| {
+                        target -= d;
+                        target < 0.0
+                    })
+                    .unwrap_or(n - 1)
+            };
+            init.row_mut(c).assign(&vectors.row(pick));
+            for (i, v) in vectors.outer_iter().enumerate() {
+                nearest[i] = nearest[i].min(squared(v, init.row(c)));
+            }
+        }
+        // params_with_rng, not params: linfa's `params` silently fixes its own seed.
+        let model = KMeans::params_with_rng(self.k, Xoshiro256PlusPlus::seed_from_u64(seed))
+            .init_method(KMeansInit::Precomputed(init))
+            .n_runs(1)
+            .max_n_iterations(self.max_iterations)
+            .tolerance(self.tolerance)
+            .fit(&DatasetBase::from(vectors.to_owned()))
+            .map_err(|e| Error::Cluster(e.to_string()))?;
+        Ok(FittedClusters {
+            centroids: model.centroids().clone(),
+            n_seeded: seeds.nrows(),
+        })
+    }
+}
+
+impl FittedClusters {
+    /// The nearest centroid of each row (ties go to the lower index).
+    pub fn predict(&self, vectors: ArrayView2<f64>) -> Vec<usize> {
+        vectors
+            .outer_iter()
+            .map(|v| {
+                let mut best = (0, f64::INFINITY);
+                for (c, centroid) in self.centroids.outer_iter().enumerate() {
+                    let d: f64 = v.iter().zip(centroid).map(|(x, y)| (x - y) * (x - y)).sum();
+                    if d < best.1 {
+                        best = (c, d);
+                    }
+                }
+                best.0
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn seeded_clusters_start_at_their_seed_and_separate_groups() {
+        let v = array![[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]];
+        let seeds = array![[0.0, 1.0]];
+        let fitted = ClusterSettings { k: 2, ..Default::default() }.fit(v.view(), seeds.view(), 3).unwrap();
+        let labels = fitted.predict(v.view());
+        assert_eq!(labels[2], 0, "the seeded cluster keeps the points near its seed");
+        assert_eq!(labels[3], 0);
+        assert_eq!(labels[0], 1);
+        assert_eq!(labels[1], 1);
+    }
+
+    #[test]
+    fn k_larger_than_the_passages_is_a_setting_error() {
+        let v = array![[1.0, 0.0], [0.0, 1.0]];
+        let err = ClusterSettings { k: 3, ..Default::default() }
+            .fit(v.view(), Array2::zeros((0, 2)).view(), 1)
+            .unwrap_err();
+        assert!(err.to_string().contains("--k") && err.to_string().contains("(2)"), "{err}");
+    }
+}

@@ -1,0 +1,85 @@
+//! The library's error type: every failure names the file, line or setting at fault.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a run. Each variant carries the offending value so the
+/// message can name it; `main` maps any of them to a non-zero exit code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// An output could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The corpus holds no usable text.
+    #[error("no usable documents in {path}: {reason}")]
+    EmptyCorpus {
+        /// The corpus root or file list.
+        path: PathBuf,
+        /// Why nothing was usable.
+        reason: String,
+    },
+    /// A TOML settings file (themes, boilerplate rules) is malformed.
+    #[error("{path}: {message}")]
+    Config {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong, with the line when the parser knows it.
+        message: String,
+    },
+    /// A setting is out of range or inconsistent with the data.
+    #[error("invalid setting `{setting}`: {message}")]
+    Setting {
+        /// The name of the setting, as the user spells it.
+        setting: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A saved model cannot be used.
+    #[error("model {path}: {message}")]
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A labels file for `evaluate` is malformed.
+    #[error("{path}:{line}: {message}")]
+    Labels {
+        /// The labels file.
+        path: PathBuf,
+        /// The 1-based line at fault.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Linear algebra failed (the reduction's eigen-decomposition).
+    #[error("reduction failed: {0}")]
+    Linalg(String),
+    /// linfa's k-means failed.
+    #[error("clustering failed: {0}")]
+    Cluster(String),
+    /// A chart could not be drawn.
+    #[error("chart {path}: {message}")]
+    Chart {
+        /// The chart file.
+        path: PathBuf,
+        /// What the drawing backend reported.
+        message: String,
+    },
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

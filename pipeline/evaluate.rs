@@ -1,0 +1,265 @@
+//! Evaluate: compare a run's passage themes with hand-written labels.
+//!
+//! Labels are a CSV with the columns `doc,start,label` (more columns are ignored), one
+//! row per paragraph, keyed by document id and start byte. A label is a named theme,
+//! `other`, or `boilerplate`. Discovered themes and `other` both count as "not a named
+//! theme", since the labels cannot name themes nobody knew in advance.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+const OTHER: &str = "other";
+const BOILERPLATE: &str = "boilerplate";
+
+#[derive(Deserialize)]
+struct LabelRow {
+    doc: String,
+    start: usize,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct PassageRow {
+    doc: String,
+    start: usize,
+    theme: String,
+}
+
+#[derive(Deserialize)]
+struct DroppedRow {
+    doc: String,
+    start: usize,
+    reason: String,
+}
+
+/// Precision, recall and F1 of one named theme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassScore {
+    /// Theme name.
+    pub theme: String,
+    /// Share of passages predicted as the theme that are labelled so.
+    pub precision: f64,
+    /// Share of passages labelled with the theme that are predicted so.
+    pub recall: f64,
+    /// Harmonic mean of the two.
+    pub f1: f64,
+    /// Passages labelled with the theme.
+    pub support: usize,
+}
+
+/// The evaluation of a run against labels.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Labelled content paragraphs compared.
+    pub evaluated: usize,
+    /// Labelled paragraphs skipped as duplicates of an earlier one.
+    pub duplicates: usize,
+    /// Content paragraphs (not labelled boilerplate) that the run dropped.
+    pub content_dropped: usize,
+    /// Paragraphs labelled boilerplate that the run gave a named theme.
+    pub boilerplate_as_named: usize,
+    /// Paragraphs labelled boilerplate that the run kept as passages.
+    pub boilerplate_kept: usize,
+    /// Per named theme.
+    pub classes: Vec<ClassScore>,
+    /// Mean F1 over the named themes.
+    pub macro_f1: f64,
+    /// Share of evaluated paragraphs whose predicted class (a named theme or other) is right.
+    pub accuracy: f64,
+    /// Class names of the confusion matrix: the named themes, then `other`.
+    pub confusion_labels: Vec<String>,
+    /// `confusion[label][predicted]`.
+    pub confusion: Vec<Vec<usize>>,
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::Labels {
+        path: path.to_path_buf(),
+        line: 1,
+        message: e.to_string(),
+    })?;
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, row)| {
+            row.map_err(|e| Error::Labels {
+                path: path.to_path_buf(),
+                line: e.position().map_or(i + 2, |p| p.line() as usize),
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| Error::Labels {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Compares `passages.jsonl` (and `dropped.jsonl` beside it, when present) with labels.
+pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
+    let labels: Vec<LabelRow> = read_csv(labels_path)?;
+    let passages: Vec<PassageRow> = read_jsonl(passages_path)?;
+    let dropped_path = passages_path.with_file_name("dropped.jsonl");
+    let dropped: Vec<DroppedRow> = if dropped_path.exists() { read_jsonl(&dropped_path)? } else { Vec::new() };
+    let predicted: HashMap<(&str, usize), &str> = passages.iter().map(|p| ((p.doc.as_str(), p.start), p.theme.as_str())).collect();
+    let dropped: HashMap<(&str, usize), &str> = dropped.iter().map(|d| ((d.doc.as_str(), d.start), d.reason.as_str())).collect();
+
+    let named: BTreeSet<&str> = labels
+        .iter()
+        .map(|l| l.label.as_str())
+        .filter(|l| *l != OTHER && *l != BOILERPLATE)
+        .collect();
+    let mut classes: Vec<&str> = named.iter().copied().collect();
+    classes.push(OTHER);
+    let class_index: BTreeMap<&str, usize> = classes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let mut confusion = vec![vec![0usize; classes.len()]; classes.len()];
+    let mut report = Report {
+        evaluated: 0,
+        duplicates: 0,
+        content_dropped: 0,
+        boilerplate_as_named: 0,
+        boilerplate_kept: 0,
+        classes: Vec::new(),
+        macro_f1: 0.0,
+        accuracy: 0.0,
+        confusion_labels: classes.iter().map(|c| c.to_string()).collect(),
+        confusion: Vec::new(),
+    };
+    for row in &labels {
+        let key = (row.doc.as_str(), row.start);
+        let prediction = predicted.get(&key).copied();
+        if row.label == BOILERPLATE {
+            if let Some(theme) = prediction {
+                report.boilerplate_kept += 1;
+                if named.contains(theme) {
+                    report.boilerplate_as_named += 1;
+                }
+            }
+            continue;
+        }
+        let predicted_class = match (prediction, dropped.get(&key)) {
+            (Some(theme), _) => class_index.get(theme).copied().unwrap_or(class_index[OTHER]),
+            (None, Some(reason)) if reason.starts_with("duplicate") => {
+                report.duplicates += 1;
+                continue;
+            }
+            (None, _) => {
+                report.content_dropped += 1;
+                class_index[OTHER]
+            }
+        };
+        confusion[class_index[row.label.as_str()]][predicted_class] += 1;
+        report.evaluated += 1;
+    }
+    for (i, theme) in named.iter().enumerate() {
+        let tp = confusion[i][i] as f64;
+        let predicted_total: usize = confusion.iter().map(|r| r[i]).sum();
+        let support: usize = confusion[i].iter().sum();
+        let precision = if predicted_total == 0 { 0.0 } else { tp / predicted_total as f64 };
+        let recall = if support == 0 { 0.0 } else { tp / support as f64 };
+        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+        report.classes.push(ClassScore {
+            theme: theme.to_string(),
+            precision,
+            recall,
+            f1,
+            support,
+        });
+    }
+    if !report.classes.is_empty() {
+        report.macro_f1 = report.classes.iter().map(|c| c.f1).sum::<f64>() / report.classes.len() as f64;
+    }
+    let correct: usize = (0..classes.len()).map(|i| confusion[i][i]).sum();
+    report.accuracy = if report.evaluated == 0 { 0.0 } else { correct as f64 / report.evaluated as f64 };
+    report.confusion = confusion;
+    Ok(report)
+}
+
+impl Report {
+    /// The report as a plain-text table.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "evaluated {} labelled paragraphs ({} duplicates skipped, {} content paragraphs dropped by the run)",
+            self.evaluated, self.duplicates, self.content_dropped
+        );
+        let _ = writeln!(s, "{:<24} {:>9} {:>7} {:>6} {:>8}", "theme", "precision", "recall", "f1", "support");
+        for c in &self.classes {
+            let _ = writeln!(s, "{:<24} {:>9.3} {:>7.3} {:>6.3} {:>8}", c.theme, c.precision, c.recall, c.f1, c.support);
+        }
+        let _ = writeln!(s, "macro-F1 (named themes): {:.3}", self.macro_f1);
+        let _ = writeln!(s, "accuracy (named themes + other): {:.3}", self.accuracy);
+        let _ = writeln!(
+            s,
+            "boilerplate kept as passages: {}; boilerplate given a named theme: {}",
+            self.boilerplate_kept, self.boilerplate_as_named
+        );
+        let _ = writeln!(s, "confusion matrix (rows: label, columns: predicted):");
+        let width = self.confusion_labels.iter().map(|l| l.len()).max().unwrap_or(5).max(5);
+        let _ = write!(s, "{:<width$}", "");
+        for l in &self.confusion_labels {
+            let _ = write!(s, " {:>w$}", l, w = l.len().max(5));
+        }
+        let _ = writeln!(s);
+        for (l, row) in self.confusion_labels.iter().zip(&self.confusion) {
+            let _ = write!(s, "{:<width$}", l);
+            for (c, v) in self.confusion_labels.iter().zip(row) {
+                let _ = write!(s, " {:>w$}", v, w = c.len().max(5));
+            }
+            let _ = writeln!(s);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_a_small_run_computed_by_hand() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = dir.path().join("labels.csv");
+        std::fs::write(&labels, "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,B\na,13,15,other\na,16,18,boilerplate\n").unwrap();
+        let passages = dir.path().join("passages.jsonl");
+        let line = |start: usize, theme: &str| format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\"}}\n");
+        std::fs::write(&passages, [line(0, "A"), line(6, "B"), line(10, "B"), line(13, "x, y, z"), line(16, "A")].concat()).unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        // A: tp 1, fp 0 -> p 1, r 0.5, f1 2/3. B: tp 1, fp 1 -> p 0.5, r 1, f1 2/3.
+        assert!((r.macro_f1 - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
+        assert!((r.accuracy - 0.75).abs() < 1e-12);
+        assert_eq!(r.boilerplate_as_named, 1);
+        assert_eq!(r.confusion, vec![vec![1, 1, 0], vec![0, 1, 0], vec![0, 0, 1]]);
+    }
+
+    #[test]
+    fn a_malformed_label_row_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = dir.path().join("labels.csv");
+        std::fs::write(&labels, "doc,start,label\na,0,A\na,notanumber,B\n").unwrap();
+        let passages = dir.path().join("passages.jsonl");
+        std::fs::write(&passages, "").unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(err.contains("labels.csv:3"), "{err}");
+    }
+}

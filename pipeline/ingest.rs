@@ -1,0 +1,194 @@
+//! Ingest: find the `.txt` files of a corpus and decode them into [`Document`]s.
+//!
+//! UTF-8 is tried first; a file that is not valid UTF-8 is decoded as Windows-1252 (a
+//! superset of Latin-1 that every byte decodes under), and a UTF-16 file with a BOM is
+//! decoded as UTF-16. Binary files are skipped with a reason rather than fed to the
+//! analyzer as mojibake.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// One article of the corpus.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path relative to the corpus root (or the file name for a file given directly).
+    pub id: String,
+    /// The decoded text. Passage offsets index into these bytes, which are the file's own
+    /// bytes whenever the file is UTF-8 (without BOM).
+    pub text: String,
+    /// The encoding the text was decoded from.
+    pub encoding: &'static str,
+}
+
+/// A file that was found but not used, with the reason.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The path of the file as found.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// The documents of a corpus and the files passed over.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Usable documents, sorted by id so that the order never depends on the file system.
+    pub documents: Vec<Document>,
+    /// Files skipped, with reasons, in path order.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Reads every `.txt` file under each of `paths` (folders are walked recursively; files
+/// are taken as given, whatever their extension).
+pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|source| Error::Read {
+            path: root.clone(),
+            source,
+        })?;
+        if meta.is_file() {
+            let id = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| root.display().to_string());
+            read_one(root, id, &mut corpus)?;
+            continue;
+        }
+        let mut files = Vec::new();
+        // walkdir detects symlink loops and reports them as errors instead of recursing.
+        for entry in walkdir::WalkDir::new(root).follow_links(true) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    if e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("txt")) {
+                        files.push(e.into_path());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => corpus.skipped.push(SkippedFile {
+                    path: e.path().map(|p| p.display().to_string()).unwrap_or_default(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::EmptyCorpus {
+                path: root.clone(),
+                reason: "the folder holds no .txt files".into(),
+            });
+        }
+        for file in files {
+            let id = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            read_one(&file, id, &mut corpus)?;
+        }
+    }
+    corpus.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    if corpus.documents.is_empty() {
+        let path = paths.first().cloned().unwrap_or_default();
+        let reason = match corpus.skipped.first() {
+            Some(s) => format!("every file was skipped (first: {}: {})", s.path, s.reason),
+            None => "no files given".into(),
+        };
+        return Err(Error::EmptyCorpus { path, reason });
+    }
+    Ok(corpus)
+}
+
+fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            // An unreadable file in a scraped folder should not stop the run.
+            corpus.skipped.push(SkippedFile {
+                path: path.display().to_string(),
+                reason: format!("unreadable: {e}"),
+            });
+            return Ok(());
+        }
+    };
+    match decode(&bytes) {
+        Ok((text, encoding)) if text.trim().is_empty() => {
+            let _ = encoding;
+            corpus.skipped.push(SkippedFile {
+                path: path.display().to_string(),
+                reason: "empty or whitespace only".into(),
+            });
+        }
+        Ok((text, encoding)) => corpus.documents.push(Document { id, text, encoding }),
+        Err(reason) => corpus.skipped.push(SkippedFile {
+            path: path.display().to_string(),
+            reason,
+        }),
+    }
+    Ok(())
+}
+
+/// Decodes a file's bytes, or says why they are not text.
+pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(format!("invalid {} after its byte-order mark", enc.name()));
+        }
+        return Ok((text.into_owned(), enc.name()));
+    }
+    if looks_binary(bytes) {
+        return Err("binary (NUL or control bytes)".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_owned(), "UTF-8")),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text.into_owned(), "windows-1252"))
+        }
+    }
+}
+
+/// A NUL byte, or more than 1 in 20 control bytes (other than tab, CR, LF, FF) in the
+/// first 8 KiB, marks a file as binary: text in any 8-bit or UTF-8 encoding has neither.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    control * 20 > head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_falls_back_to_windows_1252() {
+        let (text, enc) = decode(b"caf\xe9 \x93quoted\x94").unwrap();
+        assert_eq!(text, "café “quoted”");
+        assert_eq!(enc, "windows-1252");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Hi there".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap(), ("Hi there".to_string(), "UTF-16LE"));
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        assert!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
+        assert!(decode(b"text with a \0 NUL").is_err());
+    }
+}

@@ -1,0 +1,276 @@
+//! The `thematic` command line: raw flags are parsed by clap, then turned into checked
+//! settings before any work starts. Only this file uses `anyhow`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use thematic::chart::draw_charts;
+use thematic::evaluate::evaluate;
+use thematic::ingest::read_corpus;
+use thematic::output::{write_outputs, RunInfo};
+use thematic::segment::{Boilerplate, Unit};
+use thematic::themes::ThemesFile;
+use thematic::tfidf::DocFreq;
+use thematic::{RunSettings, ThemeModel};
+
+#[derive(Parser)]
+#[command(name = "thematic", version, about = "Named and discovered themes in a folder of articles, with the evidence.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fit themes on a corpus; write outputs, charts and the model.
+    Run(RunArgs),
+    /// Give the passages of new documents the themes of a saved model.
+    Classify(ClassifyArgs),
+    /// Score a run's passage themes against hand-written labels.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Corpus folders (searched recursively for .txt) or files.
+    #[arg(long, num_args = 1.., default_value = "seeds")]
+    corpus: Vec<PathBuf>,
+    /// Themes TOML file, or `none` for pure discovery.
+    #[arg(long, default_value = "seeds/themes.toml")]
+    themes: String,
+    /// Folder for passages.jsonl, dropped.jsonl, themes.json, documents.csv, run.json.
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Folder for the charts.
+    #[arg(long, default_value = "plots")]
+    plots: PathBuf,
+    /// Where to save the fitted model.
+    #[arg(long, default_value = "models/seeds.json")]
+    model: PathBuf,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of clusters, named themes included.
+    #[arg(long, default_value_t = 8)]
+    k: usize,
+    /// `passage` (paragraphs) or `document` (whole articles).
+    #[arg(long, default_value = "passage", value_parser = parse_unit)]
+    unit: Unit,
+    /// Boilerplate rules TOML (default: the built-in rules).
+    #[arg(long)]
+    boilerplate: Option<PathBuf>,
+    /// LSA dimension.
+    #[arg(long, default_value_t = 100)]
+    dimensions: usize,
+    /// Cosine to a named theme's seed that gives a passage that theme.
+    #[arg(long)]
+    named_threshold: Option<f64>,
+    /// Confidence below which a passage is `other`.
+    #[arg(long)]
+    other_threshold: Option<f64>,
+    /// Snowball language of the analyzer.
+    #[arg(long, default_value = "english")]
+    language: String,
+    /// Longest n-gram of terms.
+    #[arg(long, default_value_t = 1)]
+    ngram_max: usize,
+    /// Minimum document frequency: a count (2) or a fraction (0.01).
+    #[arg(long, default_value = "1", value_parser = parse_doc_freq)]
+    min_df: DocFreq,
+    /// Maximum document frequency: a count or a fraction (1.0 = no limit).
+    #[arg(long, default_value = "1.0", value_parser = parse_doc_freq)]
+    max_df: DocFreq,
+    /// Do not draw charts.
+    #[arg(long)]
+    no_charts: bool,
+}
+
+#[derive(clap::Args)]
+struct ClassifyArgs {
+    /// A model written by `thematic run`.
+    #[arg(long)]
+    model: PathBuf,
+    /// Folder for passages.jsonl, dropped.jsonl, themes.json, documents.csv, run.json.
+    #[arg(long, default_value = "out/classify")]
+    out: PathBuf,
+    /// Boilerplate rules TOML (default: the built-in rules).
+    #[arg(long)]
+    boilerplate: Option<PathBuf>,
+    /// Files or folders to classify.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct EvaluateArgs {
+    /// Labels CSV with columns doc,start,label.
+    #[arg(long)]
+    labels: PathBuf,
+    /// A run's passages.jsonl (dropped.jsonl beside it is read too).
+    #[arg(long, default_value = "out/passages.jsonl")]
+    passages: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_unit(s: &str) -> Result<Unit, String> {
+    match s {
+        "passage" => Ok(Unit::Passage),
+        "document" => Ok(Unit::Document),
+        _ => Err(format!("expected `passage` or `document`, got {s:?}")),
+    }
+}
+
+fn parse_doc_freq(s: &str) -> Result<DocFreq, String> {
+    if let Ok(count) = s.parse::<usize>() {
+        return Ok(DocFreq::Count(count));
+    }
+    match s.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(DocFreq::Fraction(f)),
+        _ => Err(format!("expected a count (2) or a fraction in [0, 1] (0.5), got {s:?}")),
+    }
+}
+
+/// A default path that does not exist in the working folder falls back to the crate's
+/// own copy, so `thematic run` works from anywhere on a checkout.
+fn default_path(path: &Path) -> PathBuf {
+    if path.exists() || path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    if bundled.exists() {
+        bundled
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn boilerplate(path: &Option<PathBuf>) -> anyhow::Result<Boilerplate> {
+    Ok(match path {
+        Some(p) => Boilerplate::from_file(p)?,
+        None => Boilerplate::builtin(),
+    })
+}
+
+fn warn_skipped(skipped: &[thematic::ingest::SkippedFile]) {
+    for s in skipped {
+        eprintln!("warning: skipped {}: {}", s.path, s.reason);
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    let corpus_paths: Vec<PathBuf> = args.corpus.iter().map(|p| default_path(p)).collect();
+    let (themes, themes_file) = if args.themes == "none" {
+        (ThemesFile::default(), None)
+    } else {
+        let path = default_path(Path::new(&args.themes));
+        (ThemesFile::from_file(&path)?, Some(path))
+    };
+    let mut settings = RunSettings {
+        seed: args.seed,
+        unit: args.unit,
+        ..Default::default()
+    };
+    settings.cluster.k = args.k;
+    settings.reduction.dimensions = args.dimensions;
+    settings.analyzer.language = args.language;
+    settings.analyzer.ngram_max = args.ngram_max;
+    settings.tfidf.min_df = args.min_df;
+    settings.tfidf.max_df = args.max_df;
+    if let Some(t) = args.named_threshold {
+        settings.themes.named_threshold = t;
+    }
+    if let Some(t) = args.other_threshold {
+        settings.themes.other_threshold = t;
+    }
+    for (name, value) in [
+        ("--named-threshold", settings.themes.named_threshold),
+        ("--other-threshold", settings.themes.other_threshold),
+    ] {
+        if !(0.0..=1.0).contains(&value) {
+            bail!("invalid setting `{name}`: must be in [0, 1], got {value}");
+        }
+    }
+    let rules = boilerplate(&args.boilerplate)?;
+    let corpus = read_corpus(&corpus_paths)?;
+    warn_skipped(&corpus.skipped);
+    let result = thematic::fit(&corpus, &themes, &rules, &settings)?;
+    let info = RunInfo {
+        command: "run".into(),
+        corpus: corpus_paths,
+        themes_file,
+        model_file: args.model.clone(),
+        settings: Some(settings),
+        skipped: corpus.skipped.clone(),
+    };
+    write_outputs(&result, &info, &args.out)?;
+    result.model.save(&args.model)?;
+    if !args.no_charts {
+        draw_charts(&result, &args.plots)?;
+    }
+    eprintln!(
+        "{} documents, {} passages ({} dropped), {} themes -> {}, model {}",
+        result.doc_ids.len(),
+        result.passages.len(),
+        result.dropped.len(),
+        result.model.themes.len(),
+        args.out.display(),
+        args.model.display()
+    );
+    Ok(())
+}
+
+fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
+    let model = ThemeModel::load(&args.model)?;
+    let rules = boilerplate(&args.boilerplate)?;
+    let corpus = read_corpus(&args.paths)?;
+    warn_skipped(&corpus.skipped);
+    let result = thematic::classify(&corpus, &model, &rules)?;
+    let info = RunInfo {
+        command: "classify".into(),
+        corpus: args.paths.clone(),
+        themes_file: None,
+        model_file: args.model.clone(),
+        settings: None,
+        skipped: corpus.skipped.clone(),
+    };
+    write_outputs(&result, &info, &args.out)?;
+    eprintln!("{} passages classified -> {}", result.passages.len(), args.out.display());
+    Ok(())
+}
+
+fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
+    let report = evaluate(&args.labels, &args.passages)
+        .with_context(|| format!("evaluating {}", args.passages.display()))?;
+    let text = if args.json {
+        serde_json::to_string_pretty(&report)? + "\n"
+    } else {
+        report.to_text()
+    };
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Classify(args) => classify(args),
+        Command::Evaluate(args) => evaluate_cmd(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A reader that closed the pipe (`| head`) has all it wanted.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

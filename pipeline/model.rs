@@ -1,0 +1,161 @@
+//! Model: everything needed to give new passages the run's themes, saved as one JSON file
+//! with a format version.
+
+use std::path::Path;
+
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::AnalyzerSettings;
+use crate::cluster::FittedClusters;
+use crate::error::{Error, Result};
+use crate::reduce::{cosine, FittedReduction};
+use crate::segment::Unit;
+use crate::tfidf::FittedTfIdf;
+use crate::themes::{TermWeight, Theme, ThemeSettings};
+
+/// The model file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A fitted theme model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeModel {
+    /// [`FORMAT_VERSION`] when written.
+    pub format_version: u32,
+    /// The analyzer's settings, aliases included.
+    pub analyzer: AnalyzerSettings,
+    /// Passage or document units.
+    pub unit: Unit,
+    /// Vocabulary and idf.
+    pub tfidf: FittedTfIdf,
+    /// Per vocabulary term, the surface form readers know it by (most frequent word).
+    pub display: Vec<String>,
+    /// The LSA projection.
+    pub reduction: FittedReduction,
+    /// k-means centroids.
+    pub clusters: FittedClusters,
+    /// Reduced, unit-length seed vector of each named theme (a zero row when none of its
+    /// seed terms is in the vocabulary).
+    pub anchors: Array2<f64>,
+    /// Named themes first (in the themes file's order), then discovered ones.
+    pub themes: Vec<Theme>,
+    /// Top terms of each theme.
+    pub theme_terms: Vec<Vec<TermWeight>>,
+    /// The theme of each cluster.
+    pub cluster_theme: Vec<usize>,
+    /// Assignment thresholds.
+    pub settings: ThemeSettings,
+}
+
+/// A passage's cluster, theme (`None` = `other`) and confidence in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    /// Nearest k-means centroid.
+    pub cluster: usize,
+    /// Index into the model's themes, or `None` for `other`.
+    pub theme: Option<usize>,
+    /// Cosine similarity to the theme's seed vector (named themes matched by their seed)
+    /// or to the cluster's centroid, clamped to [0, 1].
+    pub confidence: f64,
+}
+
+impl ThemeModel {
+    /// Number of named themes.
+    pub fn n_named(&self) -> usize {
+        self.anchors.nrows()
+    }
+
+    /// Themes for reduced passage vectors.
+    ///
+    /// A passage close enough to a named theme's seed (`named_threshold`) takes the
+    /// nearest such theme: this is what lets a paragraph that argues a motive in a few
+    /// words be found even when its cluster is about something broader. Otherwise it takes
+    /// its cluster's theme. Either way, below `other_threshold` it is `other`.
+    pub fn assign(&self, vectors: ArrayView2<f64>) -> Vec<Assignment> {
+        let clusters = self.clusters.predict(vectors);
+        vectors
+            .outer_iter()
+            .zip(clusters)
+            .map(|(v, cluster)| {
+                let named = self
+                    .anchors
+                    .outer_iter()
+                    .map(|a| cosine(v, a))
+                    .enumerate()
+                    .fold(None, |best: Option<(usize, f64)>, (t, s)| match best {
+                        Some((_, b)) if b >= s => best,
+                        _ => Some((t, s)),
+                    });
+                let (theme, confidence) = match named {
+                    Some((t, s)) if s >= self.settings.named_threshold => (t, s),
+                    _ => (
+                        self.cluster_theme[cluster],
+                        cosine(v, self.clusters.centroids.row(cluster)),
+                    ),
+                };
+                let confidence = confidence.clamp(0.0, 1.0);
+                Assignment {
+                    cluster,
+                    theme: (confidence >= self.settings.other_threshold).then_some(theme),
+                    confidence,
+                }
+            })
+            .collect()
+    }
+
+    /// The display name of an assignment's theme.
+    pub fn theme_name(&self, theme: Option<usize>) -> &str {
+        theme.map_or("other", |t| self.themes[t].name.as_str())
+    }
+
+    /// Writes the model as JSON (through a temporary file and a rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec(self).map_err(|e| Error::Model {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        crate::output::write_atomic(path, &json)
+    }
+
+    /// Reads a model, refusing another format version with a clear message.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let error = |message: String| Error::Model {
+            path: path.to_path_buf(),
+            message,
+        };
+        #[derive(Deserialize)]
+        struct Header {
+            format_version: Option<u32>,
+        }
+        let header: Header = serde_json::from_slice(&bytes)
+            .map_err(|e| error(format!("not a thematic model (truncated or not JSON): {e}")))?;
+        match header.format_version {
+            Some(FORMAT_VERSION) => {}
+            Some(v) => {
+                return Err(error(format!(
+                    "format version {v}, but this build reads version {FORMAT_VERSION}; refit with `thematic run`"
+                )))
+            }
+            None => return Err(error("no format_version: not a thematic model".into())),
+        }
+        let model: ThemeModel =
+            serde_json::from_slice(&bytes).map_err(|e| error(format!("malformed model: {e}")))?;
+        let tfidf = FittedTfIdf::new(model.tfidf.settings.clone(), model.tfidf.vocabulary.clone(), model.tfidf.idf.clone());
+        let consistent = model.tfidf.vocabulary.len() == model.tfidf.idf.len()
+            && model.display.len() == model.tfidf.vocabulary.len()
+            && model.reduction.components.nrows() == model.tfidf.vocabulary.len()
+            && model.clusters.centroids.ncols() == model.reduction.dimensions()
+            && model.anchors.ncols() == model.reduction.dimensions()
+            && model.cluster_theme.len() == model.clusters.centroids.nrows()
+            && model.cluster_theme.iter().all(|&t| t < model.themes.len())
+            && model.theme_terms.len() == model.themes.len();
+        if !consistent {
+            return Err(error("inconsistent shapes between the model's parts".into()));
+        }
+        Ok(Self { tfidf, ..model })
+    }
+}

@@ -1,0 +1,221 @@
+//! Outputs: the evidence files of a run, each written to a temporary file and renamed so
+//! an interrupted run never leaves a half-written one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ingest::SkippedFile;
+use crate::run::{Exemplar, RunResult, RunSettings, Timing};
+use crate::themes::{TermWeight, ThemeKind};
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
+/// disk, then renamed over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    tmp.write_all(bytes).map_err(error)?;
+    tmp.as_file().sync_all().map_err(error)?;
+    tmp.persist(path).map_err(|e| error(e.error))?;
+    Ok(())
+}
+
+/// Four decimals are plenty for a reader and keep the files stable and small.
+fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+#[derive(Serialize)]
+struct PassageLine<'a> {
+    doc: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    theme: &'a str,
+    confidence: f64,
+    cluster: usize,
+    top_terms: &'a [String],
+}
+
+#[derive(Serialize)]
+struct DroppedLine<'a> {
+    doc: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct ThemeEntry<'a> {
+    name: &'a str,
+    kind: ThemeKind,
+    description: &'a str,
+    size: usize,
+    share: f64,
+    top_terms: Vec<TermWeight>,
+    exemplars: &'a [Exemplar],
+}
+
+#[derive(Serialize)]
+struct ThemesJson<'a> {
+    themes: Vec<ThemeEntry<'a>>,
+    other: usize,
+}
+
+/// What `run.json` records besides the result.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// `run` or `classify`.
+    pub command: String,
+    /// The corpus paths.
+    pub corpus: Vec<PathBuf>,
+    /// The themes file, if any.
+    pub themes_file: Option<PathBuf>,
+    /// The model file written or read.
+    pub model_file: PathBuf,
+    /// The settings of the fit (for `classify`, of the model's fit are in the model).
+    pub settings: Option<RunSettings>,
+    /// Files skipped at ingest.
+    pub skipped: Vec<SkippedFile>,
+}
+
+#[derive(Serialize)]
+struct RunJson<'a> {
+    thematic_version: &'a str,
+    model_format_version: u32,
+    #[serde(flatten)]
+    info: &'a RunInfo,
+    counts: Counts,
+    timings: &'a [Timing],
+}
+
+#[derive(Serialize)]
+struct Counts {
+    documents: usize,
+    skipped_files: usize,
+    passages: usize,
+    dropped: usize,
+    themes: usize,
+    other: usize,
+}
+
+fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items {
+        serde_json::to_writer(&mut out, &item).expect("serializing plain structs cannot fail");
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Per document, the share of its passages in each theme (the model's themes, then
+/// `other`).
+pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
+    let n_themes = result.model.themes.len();
+    let mut counts = vec![vec![0usize; n_themes + 1]; result.doc_ids.len()];
+    for (p, a) in result.passages.iter().zip(&result.assignments) {
+        counts[p.doc][a.theme.unwrap_or(n_themes)] += 1;
+    }
+    counts
+        .into_iter()
+        .map(|row| {
+            let total: usize = row.iter().sum();
+            row.iter().map(|&c| if total == 0 { 0.0 } else { c as f64 / total as f64 }).collect()
+        })
+        .collect()
+}
+
+/// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv and run.json.
+pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<()> {
+    let model = &result.model;
+    let passages = jsonl(result.passages.iter().zip(&result.assignments).zip(&result.passage_terms).map(|((p, a), terms)| PassageLine {
+        doc: &result.doc_ids[p.doc],
+        start: p.start,
+        end: p.end,
+        text: &p.text,
+        theme: model.theme_name(a.theme),
+        confidence: round(a.confidence),
+        cluster: a.cluster,
+        top_terms: terms,
+    }));
+    write_atomic(&out.join("passages.jsonl"), &passages)?;
+
+    let dropped = jsonl(result.dropped.iter().map(|d| DroppedLine {
+        doc: &result.doc_ids[d.doc],
+        start: d.start,
+        end: d.end,
+        text: &d.text,
+        reason: &d.reason,
+    }));
+    write_atomic(&out.join("dropped.jsonl"), &dropped)?;
+
+    let n = result.passages.len().max(1) as f64;
+    let size = |t: Option<usize>| result.assignments.iter().filter(|a| a.theme == t).count();
+    let themes = ThemesJson {
+        themes: model
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(t, theme)| ThemeEntry {
+                name: &theme.name,
+                kind: theme.kind,
+                description: &theme.description,
+                size: size(Some(t)),
+                share: round(size(Some(t)) as f64 / n),
+                top_terms: model.theme_terms[t]
+                    .iter()
+                    .map(|w| TermWeight {
+                        term: w.term.clone(),
+                        weight: round(w.weight),
+                    })
+                    .collect(),
+                exemplars: &result.exemplars[t],
+            })
+            .collect(),
+        other: size(None),
+    };
+    let themes_json = serde_json::to_vec_pretty(&themes).expect("plain structs serialize");
+    write_atomic(&out.join("themes.json"), &themes_json)?;
+
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["doc".to_string(), "passages".to_string()];
+    header.extend(model.themes.iter().map(|t| t.name.clone()));
+    header.push("other".into());
+    let csv_error = |e: csv::Error| Error::Write {
+        path: out.join("documents.csv"),
+        source: std::io::Error::other(e),
+    };
+    csv.write_record(&header).map_err(csv_error)?;
+    for (doc, shares) in result.doc_ids.iter().zip(document_shares(result)) {
+        let count = result.passages.iter().filter(|p| result.doc_ids[p.doc] == *doc).count();
+        let mut record = vec![doc.clone(), count.to_string()];
+        record.extend(shares.iter().map(|s| format!("{:.4}", s)));
+        csv.write_record(&record).map_err(csv_error)?;
+    }
+    let csv_bytes = csv.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+    write_atomic(&out.join("documents.csv"), &csv_bytes)?;
+
+    let run = RunJson {
+        thematic_version: env!("CARGO_PKG_VERSION"),
+        model_format_version: crate::model::FORMAT_VERSION,
+        info,
+        counts: Counts {
+            documents: result.doc_ids.len(),
+            skipped_files: info.skipped.len(),
+            passages: result.passages.len(),
+            dropped: result.dropped.len(),
+            themes: model.themes.len(),
+            other: size(None),
+        },
+        timings: &result.timings,
+    };
+    write_atomic(&out.join("run.json"), &serde_json::to_vec_pretty(&run).expect("plain structs serialize"))
+}

@@ -1,0 +1,216 @@
+//! Reduce: latent semantic analysis. A randomized truncated SVD (Halko, Martinsson and
+//! Tropp 2011) of the sparse TF-IDF matrix gives dense, unit-length passage vectors of a
+//! few dozen dimensions, which is what linfa's k-means takes.
+//!
+//! Written here rather than taken from a crate: linfa-reduction's projections and
+//! linfa-linalg's SVD take a dense matrix, and a dense passages x vocabulary matrix of a
+//! million passages would not fit in memory. Every product below touches the sparse matrix
+//! only through its non-zeros, so the cost is linear in them; the only decompositions are
+//! of small `l x l` matrices (`l` = dimensions + oversampling).
+
+use linfa_linalg::eigh::Eigh;
+use ndarray::{s, Array1, Array2, ArrayView1, Axis};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::tfidf::SparseRow;
+
+/// Settings of the reduction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReductionSettings {
+    /// Target dimension; capped at what the data supports (passages and terms - 1).
+    pub dimensions: usize,
+    /// Extra random directions sampled beyond `dimensions` for accuracy.
+    pub oversample: usize,
+    /// Power iterations, which sharpen the spectrum of slowly decaying text matrices.
+    pub power_iterations: usize,
+}
+
+impl Default for ReductionSettings {
+    /// 100 dimensions (scikit-learn's advice for LSA), 10 oversamples, 4 power iterations.
+    fn default() -> Self {
+        Self {
+            dimensions: 100,
+            oversample: 10,
+            power_iterations: 4,
+        }
+    }
+}
+
+/// The fitted projection: `n_terms x dimensions` right singular vectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedReduction {
+    /// Right singular vectors, one column per dimension, strongest first.
+    pub components: Array2<f64>,
+    /// The singular values, strongest first.
+    pub singular_values: Vec<f64>,
+}
+
+/// `X * M` for sparse `X` (rows) and dense `M` (`n_cols x l`).
+fn sparse_times(rows: &[SparseRow], m: &Array2<f64>) -> Array2<f64> {
+    let mut out = Array2::zeros((rows.len(), m.ncols()));
+    for (row, mut target) in rows.iter().zip(out.outer_iter_mut()) {
+        for (&j, &v) in row.indices.iter().zip(&row.values) {
+            target.scaled_add(v, &m.row(j as usize));
+        }
+    }
+    out
+}
+
+/// `X^T * M` for sparse `X` (rows) and dense `M` (`n_rows x l`).
+fn sparse_transpose_times(rows: &[SparseRow], n_cols: usize, m: &Array2<f64>) -> Array2<f64> {
+    let mut out = Array2::zeros((n_cols, m.ncols()));
+    for (row, source) in rows.iter().zip(m.outer_iter()) {
+        for (&j, &v) in row.indices.iter().zip(&row.values) {
+            out.row_mut(j as usize).scaled_add(v, &source);
+        }
+    }
+    out
+}
+
+/// Eigenpairs of a symmetric matrix, largest first, dropping those below `rel * largest`.
+fn top_eigen(m: &Array2<f64>, rel: f64) -> Result<(Vec<f64>, Array2<f64>)> {
+    let (values, vectors) = m.eigh().map_err(|e| Error::Linalg(e.to_string()))?;
+    if values.iter().any(|v| v.is_nan()) {
+        return Err(Error::Linalg("NaN eigenvalue".into()));
+    }
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    let largest = values[order[0]].max(0.0);
+    let keep: Vec<usize> = order
+        .into_iter()
+        .filter(|&i| largest > 0.0 && values[i] > rel * largest)
+        .collect();
+    let picked = vectors.select(Axis(1), &keep);
+    Ok((keep.iter().map(|&i| values[i]).collect(), picked))
+}
+
+/// An orthonormal basis of the columns of `y`, through the eigen-decomposition of the
+/// small Gram matrix `y^T y`, done twice because one pass loses precision on
+/// ill-conditioned input.
+fn orthonormalize(mut y: Array2<f64>) -> Result<Array2<f64>> {
+    for _ in 0..2 {
+        let gram = y.t().dot(&y);
+        let (values, vectors) = top_eigen(&gram, 1e-10)?;
+        let scale = Array1::from_iter(values.iter().map(|v| 1.0 / v.sqrt()));
+        y = y.dot(&vectors) * &scale;
+    }
+    Ok(y)
+}
+
+impl ReductionSettings {
+    /// Fits the projection on the TF-IDF rows of the training passages. `seed` draws the
+    /// random test matrix.
+    pub fn fit(&self, rows: &[SparseRow], n_cols: usize, seed: u64) -> Result<FittedReduction> {
+        if self.dimensions == 0 {
+            return Err(Error::Setting {
+                setting: "reduction.dimensions",
+                message: "must be at least 1".into(),
+            });
+        }
+        let rank_bound = rows.len().min(n_cols);
+        let l = (self.dimensions + self.oversample).min(rank_bound).max(1);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let omega = Array2::from_shape_simple_fn((n_cols, l), || rng.gen_range(-1.0..1.0));
+        let mut q = orthonormalize(sparse_times(rows, &omega))?;
+        for _ in 0..self.power_iterations {
+            let z = orthonormalize(sparse_transpose_times(rows, n_cols, &q))?;
+            q = orthonormalize(sparse_times(rows, &z))?;
+        }
+        // B = Q^T X; its right singular vectors are X's. B B^T = Bt^T Bt is l x l.
+        let bt = sparse_transpose_times(rows, n_cols, &q);
+        let (values, u) = top_eigen(&bt.t().dot(&bt), 1e-12)?;
+        let d = self.dimensions.min(values.len());
+        let singular_values: Vec<f64> = values[..d].iter().map(|v| v.sqrt()).collect();
+        let inverse = Array1::from_iter(singular_values.iter().map(|s| 1.0 / s));
+        let mut components = bt.dot(&u.slice(s![.., ..d])) * &inverse;
+        // A singular vector's sign is arbitrary; fix it so the largest entry is positive.
+        for mut column in components.columns_mut() {
+            let peak = column.iter().copied().fold(0.0_f64, |m, v| if v.abs() > m.abs() { v } else { m });
+            if peak < 0.0 {
+                column.mapv_inplace(|v| -v);
+            }
+        }
+        Ok(FittedReduction {
+            components,
+            singular_values,
+        })
+    }
+}
+
+impl FittedReduction {
+    /// Number of output dimensions.
+    pub fn dimensions(&self) -> usize {
+        self.components.ncols()
+    }
+
+    /// Projects TF-IDF rows and scales each result to unit length (an all-zero row stays
+    /// zero), so that k-means' Euclidean distance ranks like cosine similarity.
+    pub fn transform(&self, rows: &[SparseRow]) -> Array2<f64> {
+        let mut out = sparse_times(rows, &self.components);
+        for mut row in out.outer_iter_mut() {
+            let norm = row.dot(&row).sqrt();
+            if norm > 0.0 {
+                row /= norm;
+            }
+        }
+        out
+    }
+}
+
+/// Cosine similarity of two vectors (0 when either is zero).
+pub fn cosine(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    let norms = a.dot(&a).sqrt() * b.dot(&b).sqrt();
+    if norms > 0.0 {
+        a.dot(&b) / norms
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(pairs: &[(u32, f64)]) -> SparseRow {
+        SparseRow {
+            indices: pairs.iter().map(|p| p.0).collect(),
+            values: pairs.iter().map(|p| p.1).collect(),
+        }
+    }
+
+    /// A rank-2 matrix: its two singular values are those of the dense matrix, computed
+    /// independently with numpy: `np.linalg.svd([[3,0,0,1],[0,2,0,0],[3,0,0,1],[0,4,0,0]])`
+    /// gives 4.47213595..., 4.47213595... (and zeros).
+    #[test]
+    fn recovers_singular_values_of_a_low_rank_matrix() {
+        let rows = vec![
+            row(&[(0, 3.0), (3, 1.0)]),
+            row(&[(1, 2.0)]),
+            row(&[(0, 3.0), (3, 1.0)]),
+            row(&[(1, 4.0)]),
+        ];
+        let fitted = ReductionSettings { dimensions: 3, ..Default::default() }.fit(&rows, 4, 7).unwrap();
+        assert_eq!(fitted.singular_values.len(), 2, "rank 2: {:?}", fitted.singular_values);
+        for s in &fitted.singular_values {
+            assert!((s - 20f64.sqrt()).abs() < 1e-9, "{s}");
+        }
+        // Components are orthonormal.
+        let gram = fitted.components.t().dot(&fitted.components);
+        for ((i, j), v) in gram.indexed_iter() {
+            assert!((v - if i == j { 1.0 } else { 0.0 }).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_projection() {
+        let rows: Vec<SparseRow> = (0..30u32)
+            .map(|i| row(&[(i % 7, 1.0), ((i * 3) % 11, 0.5), (11 + i % 5, 0.25)]))
+            .collect();
+        let s = ReductionSettings { dimensions: 5, ..Default::default() };
+        assert_eq!(s.fit(&rows, 16, 1).unwrap(), s.fit(&rows, 16, 1).unwrap());
+    }
+}

@@ -1,0 +1,342 @@
+//! Run: the stages in order, documents -> passages -> terms -> TF-IDF -> reduced vectors
+//! -> clusters -> themes, for fitting a model (`thematic run`) or applying one
+//! (`thematic classify`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::analyze::{Analyzer, AnalyzerSettings};
+use crate::cluster::ClusterSettings;
+use crate::error::{Error, Result};
+use crate::ingest::Corpus;
+use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
+use crate::reduce::{cosine, ReductionSettings};
+use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
+use crate::tfidf::{SparseRow, TfIdfSettings};
+use crate::themes::{class_tfidf, TermWeight, Theme, ThemeKind, ThemeSettings, ThemesFile};
+
+/// Every setting of a fit.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSettings {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Paragraphs or whole documents.
+    pub unit: Unit,
+    /// Analyzer (its aliases are filled from the themes file).
+    pub analyzer: AnalyzerSettings,
+    /// TF-IDF pruning and weighting.
+    pub tfidf: TfIdfSettings,
+    /// LSA dimension.
+    pub reduction: ReductionSettings,
+    /// k-means.
+    pub cluster: ClusterSettings,
+    /// Assignment thresholds.
+    pub themes: ThemeSettings,
+}
+
+impl Default for RunSettings {
+    /// Seed 42, paragraphs, and each part's defaults.
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            unit: Unit::Passage,
+            analyzer: AnalyzerSettings::default(),
+            tfidf: TfIdfSettings::default(),
+            reduction: ReductionSettings::default(),
+            cluster: ClusterSettings::default(),
+            themes: ThemeSettings::default(),
+        }
+    }
+}
+
+/// One stage's wall time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Milliseconds.
+    pub ms: f64,
+}
+
+/// An exemplar passage of a theme.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exemplar {
+    /// Document id.
+    pub doc: String,
+    /// Byte offset of the passage.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// Confidence of the assignment.
+    pub confidence: f64,
+    /// The passage.
+    pub text: String,
+}
+
+/// Everything a fit or classification produced; outputs and charts only read it.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Document ids, in corpus order.
+    pub doc_ids: Vec<String>,
+    /// Kept passages.
+    pub passages: Vec<Passage>,
+    /// Dropped paragraphs.
+    pub dropped: Vec<Dropped>,
+    /// One per passage.
+    pub assignments: Vec<Assignment>,
+    /// Top terms (display forms) of each passage's TF-IDF row.
+    pub passage_terms: Vec<Vec<String>>,
+    /// Up to three exemplars per theme, most confident first.
+    pub exemplars: Vec<Vec<Exemplar>>,
+    /// The model fitted or applied.
+    pub model: ThemeModel,
+    /// Wall time per stage.
+    pub timings: Vec<Timing>,
+}
+
+struct Clock(Instant, Vec<Timing>);
+
+impl Clock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.1.push(Timing {
+            stage,
+            ms: (now - self.0).as_secs_f64() * 1e3,
+        });
+        self.0 = now;
+    }
+}
+
+/// Analyzes every passage; also counts, per term, the surface words it came from.
+fn analyze_all(
+    analyzer: &mut Analyzer,
+    passages: &[Passage],
+    surfaces: Option<&mut HashMap<String, BTreeMap<String, usize>>>,
+) -> Vec<Vec<String>> {
+    let ngram_max = analyzer.settings().ngram_max;
+    let mut surfaces = surfaces;
+    passages
+        .iter()
+        .map(|p| {
+            let tokens = analyzer.tokens(&p.text);
+            if let Some(s) = surfaces.as_deref_mut() {
+                for t in &tokens {
+                    let word = p.text[t.start..t.end].replace('\u{2019}', "'").to_lowercase();
+                    let word = word.strip_suffix("'s").unwrap_or(&word).to_string();
+                    *s.entry(t.term.clone()).or_default().entry(word).or_default() += 1;
+                }
+            }
+            let words: Vec<String> = tokens.into_iter().map(|t| t.term).collect();
+            let mut terms = words.clone();
+            for n in 2..=ngram_max {
+                terms.extend(words.windows(n).map(|w| w.join(" ")));
+            }
+            terms
+        })
+        .collect()
+}
+
+/// The display terms of a TF-IDF row, heaviest first.
+fn row_terms(row: &SparseRow, display: &[String], top: usize) -> Vec<String> {
+    let mut pairs: Vec<(u32, f64)> = row.indices.iter().copied().zip(row.values.iter().copied()).collect();
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    pairs.into_iter().take(top).map(|(i, _)| display[i as usize].clone()).collect()
+}
+
+fn exemplars(result_passages: &[Passage], doc_ids: &[String], assignments: &[Assignment], n_themes: usize) -> Vec<Vec<Exemplar>> {
+    (0..n_themes)
+        .map(|t| {
+            let mut members: Vec<usize> = (0..assignments.len()).filter(|&i| assignments[i].theme == Some(t)).collect();
+            members.sort_by(|&a, &b| assignments[b].confidence.total_cmp(&assignments[a].confidence).then(a.cmp(&b)));
+            members
+                .into_iter()
+                .take(3)
+                .map(|i| {
+                    let p = &result_passages[i];
+                    Exemplar {
+                        doc: doc_ids[p.doc].clone(),
+                        start: p.start,
+                        end: p.end,
+                        confidence: assignments[i].confidence,
+                        text: p.text.clone(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Fits a model on a corpus and assigns its passages.
+pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, settings: &RunSettings) -> Result<RunResult> {
+    let mut clock = Clock(Instant::now(), Vec::new());
+    let (passages, dropped) = segment(&corpus.documents, boilerplate, settings.unit);
+    if passages.is_empty() {
+        return Err(Error::EmptyCorpus {
+            path: corpus.documents.first().map(|d| d.id.clone().into()).unwrap_or_default(),
+            reason: format!("every paragraph was dropped as boilerplate or duplicate ({} dropped)", dropped.len()),
+        });
+    }
+    clock.lap("segment");
+
+    let mut analyzer_settings = settings.analyzer.clone();
+    analyzer_settings.aliases = themes.all_aliases();
+    let mut analyzer = Analyzer::new(analyzer_settings)?;
+    let mut surfaces = HashMap::new();
+    let terms = analyze_all(&mut analyzer, &passages, Some(&mut surfaces));
+    clock.lap("analyze");
+
+    let tfidf = settings.tfidf.fit(&terms)?;
+    let rows: Vec<SparseRow> = terms.iter().map(|t| tfidf.transform(t)).collect();
+    let display: Vec<String> = tfidf
+        .vocabulary
+        .iter()
+        .map(|term| {
+            // Most frequent surface word; ties go to the alphabetically first. n-grams
+            // and unseen terms show as they are.
+            surfaces
+                .get(term)
+                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+                .map_or_else(|| term.clone(), |(w, _)| w.clone())
+        })
+        .collect();
+    clock.lap("tfidf");
+
+    let reduction = settings.reduction.fit(&rows, tfidf.vocabulary.len(), settings.seed)?;
+    let vectors = reduction.transform(&rows);
+    let seed_rows: Vec<SparseRow> = themes
+        .themes
+        .iter()
+        .map(|t| {
+            let seed_terms: Vec<String> = t.seed_terms.iter().flat_map(|s| analyzer.terms(s)).collect();
+            tfidf.transform(&seed_terms)
+        })
+        .collect();
+    let anchors = if seed_rows.is_empty() {
+        Array2::zeros((0, reduction.dimensions()))
+    } else {
+        reduction.transform(&seed_rows)
+    };
+    clock.lap("reduce");
+
+    let n_named = anchors.nrows();
+    if settings.cluster.k < n_named {
+        return Err(Error::Setting {
+            setting: "--k",
+            message: format!("k = {} is smaller than the number of named themes ({n_named})", settings.cluster.k),
+        });
+    }
+    let clusters = settings.cluster.fit(vectors.view(), anchors.view(), settings.seed)?;
+    let cluster_of = clusters.predict(vectors.view());
+    clock.lap("cluster");
+
+    // A seeded cluster keeps its theme while its centroid stays near the seed; every
+    // other cluster is a discovered theme named by its top terms.
+    let term_ids: Vec<Vec<u32>> = terms.iter().map(|ts| ts.iter().filter_map(|t| tfidf.column(t)).collect()).collect();
+    let cluster_top = class_tfidf(
+        &cluster_of.iter().map(|&c| Some(c)).collect::<Vec<_>>(),
+        &term_ids,
+        clusters.centroids.nrows(),
+        3,
+    );
+    let mut theme_list: Vec<Theme> = themes
+        .themes
+        .iter()
+        .map(|t| Theme {
+            name: t.name.clone(),
+            kind: ThemeKind::Seeded,
+            description: t.description.clone(),
+        })
+        .collect();
+    let mut cluster_theme = Vec::with_capacity(clusters.centroids.nrows());
+    for (c, centroid) in clusters.centroids.outer_iter().enumerate() {
+        if c < n_named && cosine(centroid, anchors.row(c)) >= settings.themes.named_threshold {
+            cluster_theme.push(c);
+            continue;
+        }
+        let mut name: Vec<&str> = cluster_top[c].iter().map(|&(t, _)| display[t as usize].as_str()).collect();
+        if name.is_empty() {
+            name.push("empty cluster");
+        }
+        let mut name = name.join(", ");
+        if theme_list.iter().any(|t| t.name == name) {
+            name = format!("{name} ({c})");
+        }
+        cluster_theme.push(theme_list.len());
+        theme_list.push(Theme {
+            name,
+            kind: ThemeKind::Discovered,
+            description: String::new(),
+        });
+    }
+
+    let mut model = ThemeModel {
+        format_version: FORMAT_VERSION,
+        analyzer: analyzer.settings().clone(),
+        unit: settings.unit,
+        tfidf,
+        display,
+        reduction,
+        clusters,
+        anchors,
+        themes: theme_list,
+        theme_terms: Vec::new(),
+        cluster_theme,
+        settings: settings.themes.clone(),
+    };
+    let assignments = model.assign(vectors.view());
+    let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
+    model.theme_terms = class_tfidf(&theme_of, &term_ids, model.themes.len(), settings.themes.top_terms)
+        .into_iter()
+        .map(|top| {
+            top.into_iter()
+                .map(|(t, weight)| TermWeight {
+                    term: model.display[t as usize].clone(),
+                    weight,
+                })
+                .collect()
+        })
+        .collect();
+    clock.lap("themes");
+
+    let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+    Ok(RunResult {
+        passage_terms: rows.iter().map(|r| row_terms(r, &model.display, 5)).collect(),
+        exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
+        doc_ids,
+        passages,
+        dropped,
+        assignments,
+        model,
+        timings: clock.1,
+    })
+}
+
+/// Applies a fitted model to new documents.
+pub fn classify(corpus: &Corpus, model: &ThemeModel, boilerplate: &Boilerplate) -> Result<RunResult> {
+    let mut clock = Clock(Instant::now(), Vec::new());
+    let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
+    clock.lap("segment");
+    let mut analyzer = Analyzer::new(model.analyzer.clone())?;
+    let terms = analyze_all(&mut analyzer, &passages, None);
+    clock.lap("analyze");
+    let rows: Vec<SparseRow> = terms.iter().map(|t| model.tfidf.transform(t)).collect();
+    clock.lap("tfidf");
+    let vectors = model.reduction.transform(&rows);
+    clock.lap("reduce");
+    let assignments = model.assign(vectors.view());
+    clock.lap("themes");
+    let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+    Ok(RunResult {
+        passage_terms: rows.iter().map(|r| row_terms(r, &model.display, 5)).collect(),
+        exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
+        doc_ids,
+        passages,
+        dropped,
+        assignments,
+        model: model.clone(),
+        timings: clock.1,
+    })
+}

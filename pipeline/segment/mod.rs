@@ -1,0 +1,343 @@
+//! Segment: split each document into paragraphs with byte spans, and drop boilerplate
+//! and repeated paragraphs with the reason.
+//!
+//! A paragraph ends at a blank line. Inside a block, each line is its own paragraph (web
+//! scrapes put one paragraph per line), except that a line starting with a lowercase letter
+//! continues the one before it, which keeps hard-wrapped prose together.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ingest::Document;
+
+/// The built-in boilerplate rules, readable and editable as TOML.
+pub const DEFAULT_BOILERPLATE: &str = include_str!("boilerplate.toml");
+
+/// A kept paragraph: `text == document.text[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Index of the document in the corpus.
+    pub doc: usize,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// The paragraph's text.
+    pub text: String,
+}
+
+/// A paragraph left out of the analysis, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    /// Index of the document in the corpus.
+    #[serde(skip)]
+    pub doc: usize,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// The paragraph's text.
+    pub text: String,
+    /// Why it was dropped: a boilerplate rule's reason, or `duplicate`.
+    pub reason: String,
+}
+
+/// How a corpus is cut into units of analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// One passage per paragraph (the default).
+    #[default]
+    Passage,
+    /// One passage per document: the whole text, boilerplate paragraphs aside.
+    Document,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    reason: String,
+    pattern: String,
+    max_chars: Option<usize>,
+}
+
+/// One boilerplate rule.
+#[derive(Debug, Clone)]
+struct Rule {
+    reason: String,
+    pattern: Regex,
+    max_chars: usize,
+}
+
+/// The checked boilerplate rules.
+#[derive(Debug, Clone)]
+pub struct Boilerplate {
+    rules: Vec<Rule>,
+}
+
+impl Boilerplate {
+    /// The rules shipped with the crate (`pipeline/segment/boilerplate.toml`).
+    pub fn builtin() -> Self {
+        Self::parse(DEFAULT_BOILERPLATE, Path::new("<built-in boilerplate.toml>"))
+            .expect("the built-in boilerplate rules are tested to parse")
+    }
+
+    /// Reads rules from a TOML file.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses rules from TOML text; `path` names the source in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let config_error = |message: String| Error::Config {
+            path: PathBuf::from(path),
+            message,
+        };
+        let file: RuleFile = toml::from_str(text).map_err(|e| config_error(e.to_string()))?;
+        let rules = file
+            .rule
+            .into_iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let pattern = Regex::new(&spec.pattern).map_err(|e| {
+                    config_error(format!("rule {} ({}): bad pattern: {e}", i + 1, spec.reason))
+                })?;
+                Ok(Rule {
+                    reason: spec.reason,
+                    pattern,
+                    max_chars: spec.max_chars.unwrap_or(usize::MAX),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { rules })
+    }
+
+    /// The reason of the first rule that matches `paragraph`, if any.
+    pub fn reason(&self, paragraph: &str) -> Option<&str> {
+        let chars = paragraph.chars().count();
+        self.rules
+            .iter()
+            .find(|r| chars <= r.max_chars && r.pattern.is_match(paragraph))
+            .map(|r| r.reason.as_str())
+    }
+}
+
+/// Byte spans `[start, end)` of the trimmed paragraphs of `text`.
+pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut previous_blank = true;
+    for (line_start, line) in lines(text) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            previous_blank = true;
+            continue;
+        }
+        let start = line_start + (line.len() - line.trim_start().len());
+        let end = start + trimmed.len();
+        let continues = !previous_blank && trimmed.chars().next().is_some_and(char::is_lowercase);
+        match spans.last_mut() {
+            Some(last) if continues => last.1 = end,
+            _ => spans.push((start, end)),
+        }
+        previous_blank = false;
+    }
+    spans
+}
+
+/// Lines with their byte offsets, ending at `\n`, `\r\n` or a lone `\r`.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        while pos < bytes.len() && bytes[pos] != b'\n' && bytes[pos] != b'\r' {
+            pos += 1;
+        }
+        let line = &text[start..pos];
+        if pos < bytes.len() {
+            pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') { 2 } else { 1 };
+        }
+        Some((start, line))
+    })
+}
+
+/// Cuts every document into passages; returns the kept passages and the dropped ones.
+pub fn segment(
+    documents: &[Document],
+    boilerplate: &Boilerplate,
+    unit: Unit,
+) -> (Vec<Passage>, Vec<Dropped>) {
+    let mut passages = Vec::new();
+    let mut dropped = Vec::new();
+    for (doc, document) in documents.iter().enumerate() {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut kept: Vec<Passage> = Vec::new();
+        for (start, end) in paragraph_spans(&document.text) {
+            let text = &document.text[start..end];
+            let reason = if let Some(reason) = boilerplate.reason(text) {
+                Some(reason.to_string())
+            } else if let Some(first) = seen.get(text) {
+                Some(format!("duplicate of the paragraph at byte {first}"))
+            } else {
+                seen.insert(text, start);
+                None
+            };
+            match reason {
+                Some(reason) => dropped.push(Dropped {
+                    doc,
+                    start,
+                    end,
+                    text: text.to_string(),
+                    reason,
+                }),
+                None => kept.push(Passage {
+                    doc,
+                    start,
+                    end,
+                    text: text.to_string(),
+                }),
+            }
+        }
+        match unit {
+            Unit::Passage => passages.extend(kept),
+            Unit::Document => {
+                // The whole document as one unit: its span runs from the first kept
+                // paragraph to the last; the text joins only the kept paragraphs.
+                if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
+                    let text = kept.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
+                    passages.push(Passage {
+                        doc,
+                        start: first.start,
+                        end: last.end,
+                        text,
+                    });
+                }
+            }
+        }
+    }
+    (passages, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document {
+            id: "t.txt".into(),
+            text: text.into(),
+            encoding: "UTF-8",
+        }
+    }
+
+    #[test]
+    fn lines_and_blank_lines_separate_paragraphs_and_offsets_slice_back() {
+        let text = "Title line\n\n  First para.\nSecond para.\r\nthird continues it\r\rLast";
+        let spans = paragraph_spans(text);
+        let parts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            parts,
+            ["Title line", "First para.", "Second para.\r\nthird continues it", "Last"]
+        );
+    }
+
+    #[test]
+    fn duplicates_are_kept_once_and_reported() {
+        let d = doc("Same words here.\nOther words.\nSame words here.\n");
+        let (kept, dropped) = segment(&[d], &Boilerplate::builtin(), Unit::Passage);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(dropped[0].start, 30);
+        assert!(dropped[0].reason.starts_with("duplicate"), "{}", dropped[0].reason);
+    }
+
+    /// Lines as they appear in the seed articles (and in web scrapes generally), each with
+    /// the reason it must be dropped for.
+    #[test]
+    fn boilerplate_lines_of_the_seeds_are_dropped_with_their_reason() {
+        let b = Boilerplate::builtin();
+        let cases = [
+            ("- Advertisement -", "advertisement"),
+            ("PREV Macron’s latest statements on Ukraine are part of a trend", "navigation"),
+            ("NEXT Shoigu claims that forces are withdrawing", "navigation"),
+            ("Read more: “Extreme brutality” and a long list of enemies.", "navigation"),
+            ("See also: White House: the so-called The Islamic State is an enemy", "navigation"),
+            ("Must read", "navigation"),
+            ("More articles", "navigation"),
+            ("Latest article", "navigation"),
+            ("Leave a Reply", "comment prompt"),
+            ("Leave a Comment", "comment prompt"),
+            ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "comment prompt"),
+            ("Source link", "source link"),
+            ("Source: https://www.example.com/world/story-123", "source link"),
+            ("Source » example.com", "source link"),
+            ("Tags: Islamic State targeting Russia role", "tag line"),
+            ("#Islamic #State #attacking #Russia", "tag line"),
+            ("Sunday, April 21, 2024", "dateline"),
+            ("2024-03-23 03:12:35", "dateline"),
+            ("First modification: 03/23/2024 – 04:12 Last modification: 03/23/2024 – 04:15", "dateline"),
+            ("01:08", "timestamp"),
+            ("4 min", "timestamp"),
+            ("Author:Justyna Zuber", "byline"),
+            ("Translation: Rhodesia Costea", "byline"),
+            ("With Reuters and EFE", "byline"),
+            ("Main photo source: PAP/EPA/Maksym Shipenkov", "photo caption or credit"),
+            ("Emergency vehicles parked in front of the hall. © Stringer AFP", "photo caption or credit"),
+            ("After the attack, concerns are growing in EuropeJane Doe/Fakty TVN", "photo caption or credit"),
+            ("10.1 C", "weather widget"),
+            ("1711176789", "bare number or punctuation"),
+            ("--", "bare number or punctuation"),
+        ];
+        for (line, reason) in cases {
+            assert_eq!(b.reason(line), Some(reason), "line: {line}");
+        }
+    }
+
+    #[test]
+    fn prose_and_headings_are_kept() {
+        let b = Boilerplate::builtin();
+        for line in [
+            "Previous threats",
+            "What is the Islamic State?",
+            "The Syrian conflict and tensions in the Sahel",
+            "By 2030, the group said it would expand its operations across the region and beyond.",
+            "Reporter: Has the war in Ukraine distracted the Russian president?",
+            "Russian intervention was key to quelling the rebellion and defeating IS, which had annexed territories.",
+        ] {
+            assert_eq!(b.reason(line), None, "line: {line}");
+        }
+    }
+
+    #[test]
+    fn a_bad_rule_names_the_rule() {
+        let err = Boilerplate::parse("[[rule]]\nreason = \"x\"\npattern = \"(\"\n", Path::new("b.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("b.toml") && err.contains("rule 1"), "{err}");
+    }
+
+    #[test]
+    fn document_unit_gives_one_passage_per_document() {
+        let d = doc("One para.\n\nTwo para.\n- Advertisement -\n");
+        let (kept, _) = segment(&[d], &Boilerplate::builtin(), Unit::Document);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].text, "One para.\n\nTwo para.");
+    }
+}

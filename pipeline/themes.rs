@@ -1,0 +1,234 @@
+//! Themes: the analyst's named themes (read from a TOML file) and the themes discovered
+//! in clusters that match none of them, named by their class-based TF-IDF top terms.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::Alias;
+use crate::error::{Error, Result};
+
+/// The themes file: global aliases and the named themes.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemesFile {
+    /// Canonical term -> phrases folded into it, for every theme (e.g. the group's names).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// The named themes, in the order they are reported.
+    #[serde(default, rename = "theme")]
+    pub themes: Vec<ThemeSpec>,
+}
+
+/// One named theme as the analyst wrote it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeSpec {
+    /// Display name, unique in the file.
+    pub name: String,
+    /// One line saying what the theme is.
+    #[serde(default)]
+    pub description: String,
+    /// Words and phrases that signal the theme; analyzed like passage text.
+    pub seed_terms: Vec<String>,
+    /// Theme-specific aliases: canonical term -> phrases folded into it.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+impl ThemesFile {
+    /// Reads and checks a themes file.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and checks themes TOML; `path` names the source in errors. TOML syntax and
+    /// type errors carry the line and column.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let error = |message: String| Error::Config {
+            path: PathBuf::from(path),
+            message,
+        };
+        let file: ThemesFile = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        if file.themes.is_empty() {
+            return Err(error(
+                "no [[theme]] entries (use `--themes none` for pure discovery)".into(),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, theme) in file.themes.iter().enumerate() {
+            let which = format!("theme {} ({:?})", i + 1, theme.name);
+            if theme.name.trim().is_empty() {
+                return Err(error(format!("theme {}: empty name", i + 1)));
+            }
+            if theme.name.eq_ignore_ascii_case("other") {
+                return Err(error(format!("{which}: `other` is reserved for unassigned passages")));
+            }
+            if !seen.insert(theme.name.to_lowercase()) {
+                return Err(error(format!("{which}: the name is used twice")));
+            }
+            if theme.seed_terms.iter().all(|t| t.trim().is_empty()) {
+                return Err(error(format!("{which}: seed_terms is empty")));
+            }
+        }
+        Ok(file)
+    }
+
+    /// Every alias of the file, global and per theme, in a fixed order.
+    pub fn all_aliases(&self) -> Vec<Alias> {
+        let mut merged: BTreeMap<String, Vec<String>> = self.aliases.clone();
+        for theme in &self.themes {
+            for (term, variants) in &theme.aliases {
+                merged.entry(term.clone()).or_default().extend(variants.iter().cloned());
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(term, variants)| Alias { term, variants })
+            .collect()
+    }
+}
+
+/// How passages are given themes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeSettings {
+    /// A passage whose cosine similarity to a named theme's seed vector reaches this is
+    /// given that theme, whatever its cluster; a seeded cluster keeps its theme's name only
+    /// while its centroid stays this close to the seed.
+    pub named_threshold: f64,
+    /// A passage whose confidence is below this is `other`.
+    pub other_threshold: f64,
+    /// Number of top terms kept per theme.
+    pub top_terms: usize,
+}
+
+impl Default for ThemeSettings {
+    /// `named_threshold = 0.1`, `other_threshold = 0.15`, 10 top terms.
+    fn default() -> Self {
+        Self {
+            named_threshold: 0.1,
+            other_threshold: 0.15,
+            top_terms: 10,
+        }
+    }
+}
+
+/// Whether a theme came from the themes file or from the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeKind {
+    /// Named in the themes file.
+    Seeded,
+    /// Found in a cluster that matches no named theme.
+    Discovered,
+}
+
+/// A term and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermWeight {
+    /// The term as readers know it (the most frequent surface form of the stem).
+    pub term: String,
+    /// Its class-based TF-IDF weight.
+    pub weight: f64,
+}
+
+/// A theme of the fitted model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Theme {
+    /// Display name.
+    pub name: String,
+    /// Seeded or discovered.
+    pub kind: ThemeKind,
+    /// The description from the themes file (empty for discovered themes).
+    pub description: String,
+}
+
+/// Class-based TF-IDF (BERTopic's c-TF-IDF): for each class, the weight of term `t` is
+/// `tf(t, class) / words(class) * ln(1 + A / tf(t, all))`, where `A` is the mean number of
+/// words per class. Returns, per class, the `top` (column, weight) pairs, heaviest first
+/// (ties by column, so the order is stable).
+pub fn class_tfidf(
+    class_of: &[Option<usize>],
+    terms: &[Vec<u32>],
+    n_classes: usize,
+    top: usize,
+) -> Vec<Vec<(u32, f64)>> {
+    let mut counts: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n_classes];
+    let mut totals: HashMap<u32, f64> = HashMap::new();
+    let mut words = vec![0.0; n_classes];
+    for (class, row) in class_of.iter().zip(terms) {
+        let Some(class) = *class else { continue };
+        for &t in row {
+            *counts[class].entry(t).or_default() += 1.0;
+            *totals.entry(t).or_default() += 1.0;
+            words[class] += 1.0;
+        }
+    }
+    let non_empty = words.iter().filter(|&&w| w > 0.0).count().max(1) as f64;
+    let mean_words = words.iter().sum::<f64>() / non_empty;
+    counts
+        .iter()
+        .zip(&words)
+        .map(|(class_counts, &w)| {
+            let mut scored: Vec<(u32, f64)> = class_counts
+                .iter()
+                .map(|(&t, &tf)| (t, tf / w * (1.0 + mean_words / totals[&t]).ln()))
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            scored.truncate(top);
+            scored
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ThemesFile> {
+        ThemesFile::parse(text, Path::new("themes.toml"))
+    }
+
+    #[test]
+    fn the_default_themes_file_parses_with_the_four_motives() {
+        let file = ThemesFile::from_file(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/themes.toml"))).unwrap();
+        let names: Vec<&str> = file.themes.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"]);
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file_and_line() {
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("themes.toml"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_themes_are_refused() {
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\ncolour = 1\n").unwrap_err().to_string();
+        assert!(err.contains("colour") && err.contains("line 4"), "{err}");
+        let err = parse("").unwrap_err().to_string();
+        assert!(err.contains("no [[theme]]"), "{err}");
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = []\n").unwrap_err().to_string();
+        assert!(err.contains("seed_terms is empty"), "{err}");
+        let dup = "[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n[[theme]]\nname = \"a\"\nseed_terms = [\"y\"]\n";
+        assert!(parse(dup).unwrap_err().to_string().contains("used twice"));
+    }
+
+    #[test]
+    fn class_tfidf_prefers_terms_frequent_in_the_class_and_rare_elsewhere() {
+        // Class 0: terms 1,1,2; class 1: terms 2,3. Term 1 is only in class 0.
+        let terms = vec![vec![1, 1, 2], vec![2, 3]];
+        let top = class_tfidf(&[Some(0), Some(1)], &terms, 2, 3);
+        assert_eq!(top[0][0].0, 1);
+        // By hand: A = 2.5; class 0, term 1: 2/3 * ln(1 + 2.5/2).
+        assert!((top[0][0].1 - 2.0 / 3.0 * (1.0f64 + 2.5 / 2.0).ln()).abs() < 1e-12);
+        assert_eq!(top[1][0].0, 3);
+    }
+}
