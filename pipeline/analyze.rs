@@ -114,6 +114,13 @@ fn language(name: &str) -> Option<(Algorithm, &'static str)> {
     })
 }
 
+/// Words NLTK's English list lacks that carry no topic in news text: reporting verbs and
+/// hedges ("said", "would", "also") would otherwise name discovered themes.
+const ENGLISH_REPORTING_WORDS: [&str; 16] = [
+    "also", "said", "says", "say", "told", "tells", "according", "would", "could", "may",
+    "might", "must", "one", "many", "much", "including",
+];
+
 fn fold_quotes(word: &str) -> String {
     word.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
 }
@@ -136,7 +143,12 @@ impl Analyzer {
             });
         }
         let stop_words = if settings.stop_words {
-            stop_words::lookup(code).unwrap_or(&[]).iter().copied().collect()
+            let mut words: std::collections::HashSet<&'static str> =
+                stop_words::lookup(code).unwrap_or(&[]).iter().copied().collect();
+            if code == "en" {
+                words.extend(ENGLISH_REPORTING_WORDS);
+            }
+            words
         } else {
             Default::default()
         };

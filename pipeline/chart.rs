@@ -115,18 +115,20 @@ fn document_shares_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (chart_area, legend_area) = root.split_horizontally(root.dim_in_pixel().0 as i32 - 330);
     let shares = document_shares(result);
+    // A segmented range `0..m` has m + 1 rows; `0..n - 1` gives one per bar.
     let n = shares.len() as u32;
     let mut chart = ChartBuilder::on(&chart_area)
         .caption("Theme shares per document (share of passages)", (FONT, 22))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(260)
-        .build_cartesian_2d(0f64..1f64, (0u32..n).into_segmented())
+        .build_cartesian_2d(0f64..1f64, (0u32..n - 1).into_segmented())
         .map_err(|e| e.to_string())?;
     let ids = &result.doc_ids;
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => ids.get(*i as usize).cloned().unwrap_or_default(),
@@ -174,17 +176,19 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(330)
-        .build_cartesian_2d(0f64..max * 1.12, (0u32..n).into_segmented())
+        .build_cartesian_2d(0f64..max * 1.12, (0u32..n - 1).into_segmented())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => entries.get(*i as usize).map(|e| e.0.clone()).unwrap_or_default(),
             _ => String::new(),
         })
         .x_desc("passages")
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style((FONT, 14))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -235,11 +239,12 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
             .margin(10)
             .x_label_area_size(24)
             .y_label_area_size(140)
-            .build_cartesian_2d(0f64..max * 1.05, (0u32..n).into_segmented())
+            .build_cartesian_2d(0f64..max * 1.05, (0u32..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
             .y_labels(n as usize)
             .x_labels(4)
             .y_label_formatter(&|v| match v {

@@ -87,16 +87,19 @@ impl ThemeModel {
                         _ => Some((t, s)),
                     });
                 let (theme, confidence) = match named {
-                    Some((t, s)) if s >= self.settings.named_threshold => (t, s),
+                    Some((t, s)) if s >= self.settings.named_threshold => (Some(t), s),
+                    // A named theme needs its own evidence: the rest of a seeded cluster
+                    // is what the seed did not describe.
+                    _ if self.cluster_theme[cluster] < self.n_named() => (None, named.map_or(0.0, |n| n.1)),
                     _ => (
-                        self.cluster_theme[cluster],
+                        Some(self.cluster_theme[cluster]),
                         cosine(v, self.clusters.centroids.row(cluster)),
                     ),
                 };
                 let confidence = confidence.clamp(0.0, 1.0);
                 Assignment {
                     cluster,
-                    theme: (confidence >= self.settings.other_threshold).then_some(theme),
+                    theme: theme.filter(|_| confidence >= self.settings.other_threshold),
                     confidence,
                 }
             })

@@ -229,18 +229,10 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
         });
     }
     let clusters = settings.cluster.fit(vectors.view(), anchors.view(), settings.seed)?;
-    let cluster_of = clusters.predict(vectors.view());
     clock.lap("cluster");
 
     // A seeded cluster keeps its theme while its centroid stays near the seed; every
-    // other cluster is a discovered theme named by its top terms.
-    let term_ids: Vec<Vec<u32>> = terms.iter().map(|ts| ts.iter().filter_map(|t| tfidf.column(t)).collect()).collect();
-    let cluster_top = class_tfidf(
-        &cluster_of.iter().map(|&c| Some(c)).collect::<Vec<_>>(),
-        &term_ids,
-        clusters.centroids.nrows(),
-        3,
-    );
+    // other cluster is a discovered theme, named below by its members' top terms.
     let mut theme_list: Vec<Theme> = themes
         .themes
         .iter()
@@ -254,24 +246,15 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
     for (c, centroid) in clusters.centroids.outer_iter().enumerate() {
         if c < n_named && cosine(centroid, anchors.row(c)) >= settings.themes.named_threshold {
             cluster_theme.push(c);
-            continue;
+        } else {
+            cluster_theme.push(theme_list.len());
+            theme_list.push(Theme {
+                name: String::new(),
+                kind: ThemeKind::Discovered,
+                description: String::new(),
+            });
         }
-        let mut name: Vec<&str> = cluster_top[c].iter().map(|&(t, _)| display[t as usize].as_str()).collect();
-        if name.is_empty() {
-            name.push("empty cluster");
-        }
-        let mut name = name.join(", ");
-        if theme_list.iter().any(|t| t.name == name) {
-            name = format!("{name} ({c})");
-        }
-        cluster_theme.push(theme_list.len());
-        theme_list.push(Theme {
-            name,
-            kind: ThemeKind::Discovered,
-            description: String::new(),
-        });
     }
-
     let mut model = ThemeModel {
         format_version: FORMAT_VERSION,
         analyzer: analyzer.settings().clone(),
@@ -287,6 +270,8 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
         settings: settings.themes.clone(),
     };
     let assignments = model.assign(vectors.view());
+    let term_ids: Vec<Vec<u32>> =
+        terms.iter().map(|ts| ts.iter().filter_map(|t| model.tfidf.column(t)).collect()).collect();
     let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
     model.theme_terms = class_tfidf(&theme_of, &term_ids, model.themes.len(), settings.themes.top_terms)
         .into_iter()
@@ -299,6 +284,15 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
                 .collect()
         })
         .collect();
+    // Discovered themes are named by their three top terms, as BERTopic does.
+    for t in n_named..model.themes.len() {
+        let terms: Vec<&str> = model.theme_terms[t].iter().take(3).map(|w| w.term.as_str()).collect();
+        let mut name = if terms.is_empty() { "empty".to_string() } else { terms.join(", ") };
+        if model.themes[..t].iter().any(|other| other.name == name) {
+            name = format!("{name} ({t})");
+        }
+        model.themes[t].name = name;
+    }
     clock.lap("themes");
 
     let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
