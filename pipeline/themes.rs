@@ -109,10 +109,10 @@ pub struct ThemeSettings {
 }
 
 impl Default for ThemeSettings {
-    /// `named_threshold = 0.1`, `other_threshold = 0.15`, 10 top terms.
+    /// `named_threshold = 0.2`, `other_threshold = 0.15`, 10 top terms.
     fn default() -> Self {
         Self {
-            named_threshold: 0.1,
+            named_threshold: 0.2,
             other_threshold: 0.15,
             top_terms: 10,
         }
