@@ -26,7 +26,10 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("fit", "seeds"), |b| {
         b.iter(|| {
             let result = thematic::fit(&corpus, &themes, &rules, &settings).unwrap();
-            assert!(result.passages.len() > 100, "the seeds have over 100 passages");
+            assert!(
+                result.passages.len() > 100,
+                "the seeds have over 100 passages"
+            );
             result
         })
     });

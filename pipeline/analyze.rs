@@ -86,7 +86,9 @@ pub struct Analyzer {
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Analyzer").field("settings", &self.settings).finish()
+        f.debug_struct("Analyzer")
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -117,8 +119,22 @@ fn language(name: &str) -> Option<(Algorithm, &'static str)> {
 /// Words NLTK's English list lacks that carry no topic in news text: reporting verbs and
 /// hedges ("said", "would", "also") would otherwise name discovered themes.
 const ENGLISH_REPORTING_WORDS: [&str; 16] = [
-    "also", "said", "says", "say", "told", "tells", "according", "would", "could", "may",
-    "might", "must", "one", "many", "much", "including",
+    "also",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "according",
+    "would",
+    "could",
+    "may",
+    "might",
+    "must",
+    "one",
+    "many",
+    "much",
+    "including",
 ];
 
 fn fold_quotes(word: &str) -> String {
@@ -143,8 +159,11 @@ impl Analyzer {
             });
         }
         let stop_words = if settings.stop_words {
-            let mut words: std::collections::HashSet<&'static str> =
-                stop_words::lookup(code).unwrap_or(&[]).iter().copied().collect();
+            let mut words: std::collections::HashSet<&'static str> = stop_words::lookup(code)
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .collect();
             if code == "en" {
                 words.extend(ENGLISH_REPORTING_WORDS);
             }
@@ -211,7 +230,10 @@ impl Analyzer {
             let (start, end, word) = &words[i];
             i += 1;
             let mut lower = word.to_lowercase();
-            if let Some(stripped) = lower.strip_suffix("'s").or_else(|| lower.strip_suffix('\'')) {
+            if let Some(stripped) = lower
+                .strip_suffix("'s")
+                .or_else(|| lower.strip_suffix('\''))
+            {
                 lower = stripped.to_string();
             }
             if lower.chars().count() < self.settings.min_chars
@@ -280,33 +302,53 @@ mod tests {
     fn isis_k() -> Vec<Alias> {
         vec![Alias {
             term: "isis-k".into(),
-            variants: ["ISIS-K", "IS-K", "ISKP", "Islamic State Khorasan", "Islamic State in Khorasan Province", "Daesh-Khorasan"]
-                .map(String::from)
-                .to_vec(),
+            variants: [
+                "ISIS-K",
+                "IS-K",
+                "ISKP",
+                "Islamic State Khorasan",
+                "Islamic State in Khorasan Province",
+                "Daesh-Khorasan",
+            ]
+            .map(String::from)
+            .to_vec(),
         }]
     }
 
     #[test]
     fn stems_lowercases_and_drops_stop_words() {
         let mut a = analyzer(vec![]);
-        assert_eq!(a.terms("The Attacks were ATTACKING the 2 cities"), ["attack", "attack", "citi"]);
+        assert_eq!(
+            a.terms("The Attacks were ATTACKING the 2 cities"),
+            ["attack", "attack", "citi"]
+        );
     }
 
     #[test]
     fn typographic_possessives_are_folded_and_stripped() {
         let mut a = analyzer(vec![]);
-        assert_eq!(a.terms("Russia’s army and Russia's army"), ["russia", "armi", "russia", "armi"]);
+        assert_eq!(
+            a.terms("Russia’s army and Russia's army"),
+            ["russia", "armi", "russia", "armi"]
+        );
     }
 
     #[test]
     fn aliases_fold_to_one_term_with_the_phrase_span() {
         let mut a = analyzer(isis_k());
-        let text = "ISIS-K, IS-K’s men, ISKP and Islamic State in Khorasan Province and Daesh-Khorasan";
+        let text =
+            "ISIS-K, IS-K’s men, ISKP and Islamic State in Khorasan Province and Daesh-Khorasan";
         let tokens = a.tokens(text);
         let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
-        assert_eq!(terms, ["isis-k", "isis-k", "men", "isis-k", "isis-k", "isis-k"]);
+        assert_eq!(
+            terms,
+            ["isis-k", "isis-k", "men", "isis-k", "isis-k", "isis-k"]
+        );
         let phrase = &tokens[4];
-        assert_eq!(&text[phrase.start..phrase.end], "Islamic State in Khorasan Province");
+        assert_eq!(
+            &text[phrase.start..phrase.end],
+            "Islamic State in Khorasan Province"
+        );
     }
 
     #[test]
@@ -315,7 +357,10 @@ mod tests {
             term: "islamic state".into(),
             variants: vec!["IS".into(), "Islamic State".into()],
         }]);
-        assert_eq!(a.terms("IS is the Islamic State"), ["islamic state", "islamic state"]);
+        assert_eq!(
+            a.terms("IS is the Islamic State"),
+            ["islamic state", "islamic state"]
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
-fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> std::result::Result<Vec<u8>, png::EncodingError> {
+fn encode_png(
+    pixels: &[u8],
+    (width, height): (u32, u32),
+) -> std::result::Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
@@ -97,16 +100,23 @@ fn legend<DB: DrawingBackend>(area: &Draw<DB>, entries: &[(String, RGBColor)]) -
     let font = (FONT, 15).into_font();
     for (i, (name, colour)) in entries.iter().enumerate() {
         let y = 40 + 24 * i as i32;
-        area.draw(&Rectangle::new([(10, y), (26, y + 16)], colour.filled())).map_err(|e| e.to_string())?;
-        area.draw(&Text::new(name.clone(), (34, y), font.clone())).map_err(|e| e.to_string())?;
+        area.draw(&Rectangle::new([(10, y), (26, y + 16)], colour.filled()))
+            .map_err(|e| e.to_string())?;
+        area.draw(&Text::new(name.clone(), (34, y), font.clone()))
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
 /// Theme names with their colours, `other` last.
 fn theme_entries(result: &RunResult) -> Vec<(String, RGBColor)> {
-    let mut entries: Vec<(String, RGBColor)> =
-        result.model.themes.iter().enumerate().map(|(t, theme)| (theme.name.clone(), theme_colour(Some(t)))).collect();
+    let mut entries: Vec<(String, RGBColor)> = result
+        .model
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| (theme.name.clone(), theme_colour(Some(t))))
+        .collect();
     entries.push(("other".into(), theme_colour(None)));
     entries
 }
@@ -149,7 +159,10 @@ fn document_shares_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult
             let d = d as u32;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(left, SegmentValue::Exact(d)), (left + share, SegmentValue::Exact(d + 1))],
+                    [
+                        (left, SegmentValue::Exact(d)),
+                        (left + share, SegmentValue::Exact(d + 1)),
+                    ],
                     theme_colour(theme).filled(),
                 )))
                 .map_err(|e| e.to_string())?;
@@ -166,13 +179,20 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
     let counts: Vec<usize> = (0..=n_themes)
         .map(|t| {
             let theme = (t < n_themes).then_some(t);
-            result.assignments.iter().filter(|a| a.theme == theme).count()
+            result
+                .assignments
+                .iter()
+                .filter(|a| a.theme == theme)
+                .count()
         })
         .collect();
     let max = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let n = entries.len() as u32;
     let mut chart = ChartBuilder::on(root)
-        .caption(format!("Passages per theme ({} passages)", result.passages.len()), (FONT, 22))
+        .caption(
+            format!("Passages per theme ({} passages)", result.passages.len()),
+            (FONT, 22),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(330)
@@ -184,7 +204,10 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
         .light_line_style(TRANSPARENT)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => entries.get(*i as usize).map(|e| e.0.clone()).unwrap_or_default(),
+            SegmentValue::CenterOf(i) => entries
+                .get(*i as usize)
+                .map(|e| e.0.clone())
+                .unwrap_or_default(),
             _ => String::new(),
         })
         .x_desc("passages")
@@ -196,7 +219,10 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
         let i = i as u32;
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, SegmentValue::Exact(i)), (count as f64, SegmentValue::Exact(i + 1))],
+                [
+                    (0.0, SegmentValue::Exact(i)),
+                    (count as f64, SegmentValue::Exact(i + 1)),
+                ],
                 entries[i as usize].1.filled(),
             )))
             .map_err(|e| e.to_string())?;
@@ -204,10 +230,12 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
             .draw_series(std::iter::once(Text::new(
                 count.to_string(),
                 (count as f64 + max * 0.01, SegmentValue::CenterOf(i)),
-                TextStyle::from((FONT, 14).into_font()).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
+                TextStyle::from((FONT, 14).into_font()).pos(
+                    plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Left,
+                        plotters::style::text_anchor::VPos::Center,
+                    ),
+                ),
             )))
             .map_err(|e| e.to_string())?;
     }
@@ -231,7 +259,10 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
     let rows = themes.len().div_ceil(columns).max(1);
     let panels = body.split_evenly((rows, columns));
     for (t, panel) in panels.iter().enumerate().take(themes.len()) {
-        let terms: Vec<_> = result.model.theme_terms[t].iter().take(TERMS_PER_THEME).collect();
+        let terms: Vec<_> = result.model.theme_terms[t]
+            .iter()
+            .take(TERMS_PER_THEME)
+            .collect();
         let max = terms.iter().map(|w| w.weight).fold(0.0, f64::max).max(1e-9);
         let n = terms.len().max(1) as u32;
         let mut chart = ChartBuilder::on(panel)
@@ -244,7 +275,7 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
         chart
             .configure_mesh()
             .disable_y_mesh()
-        .light_line_style(TRANSPARENT)
+            .light_line_style(TRANSPARENT)
             .y_labels(n as usize)
             .x_labels(4)
             .y_label_formatter(&|v| match v {
@@ -263,7 +294,10 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
             let row = n - 1 - i as u32;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, SegmentValue::Exact(row)), (w.weight, SegmentValue::Exact(row + 1))],
+                    [
+                        (0.0, SegmentValue::Exact(row)),
+                        (w.weight, SegmentValue::Exact(row + 1)),
+                    ],
                     theme_colour(Some(t)).filled(),
                 )))
                 .map_err(|e| e.to_string())?;
@@ -276,10 +310,28 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
 pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let docs = result.doc_ids.len() as u32;
-    files.extend(render!(dir, "document_shares", (1250, 110 + 44 * docs), document_shares_chart, result));
+    files.extend(render!(
+        dir,
+        "document_shares",
+        (1250, 110 + 44 * docs),
+        document_shares_chart,
+        result
+    ));
     let bars = result.model.themes.len() as u32 + 1;
-    files.extend(render!(dir, "theme_distribution", (1000, 110 + 40 * bars), distribution_chart, result));
+    files.extend(render!(
+        dir,
+        "theme_distribution",
+        (1000, 110 + 40 * bars),
+        distribution_chart,
+        result
+    ));
     let rows = (result.model.themes.len() as u32).div_ceil(2).max(1);
-    files.extend(render!(dir, "top_terms", (1200, 44 + 270 * rows), top_terms_chart, result));
+    files.extend(render!(
+        dir,
+        "top_terms",
+        (1200, 44 + 270 * rows),
+        top_terms_chart,
+        result
+    ));
     Ok(files)
 }

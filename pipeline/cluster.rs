@@ -47,7 +47,12 @@ impl ClusterSettings {
     /// Clusters `vectors` (unit rows). The first `seeds.nrows()` initial centroids are the
     /// seeds; the rest are drawn k-means++-style (far from the centroids so far, with
     /// probability proportional to squared distance) with `seed`.
-    pub fn fit(&self, vectors: ArrayView2<f64>, seeds: ArrayView2<f64>, seed: u64) -> Result<FittedClusters> {
+    pub fn fit(
+        &self,
+        vectors: ArrayView2<f64>,
+        seeds: ArrayView2<f64>,
+        seed: u64,
+    ) -> Result<FittedClusters> {
         let n = vectors.nrows();
         if self.k == 0 {
             return Err(Error::Setting {
@@ -73,7 +78,8 @@ impl ClusterSettings {
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut init = Array2::zeros((self.k, vectors.ncols()));
-        init.slice_mut(ndarray::s![..seeds.nrows(), ..]).assign(&seeds);
+        init.slice_mut(ndarray::s![..seeds.nrows(), ..])
+            .assign(&seeds);
         let mut nearest = Array1::from_elem(n, f64::INFINITY);
         let squared = |a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>| {
             a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>()
@@ -145,9 +151,17 @@ mod tests {
     fn seeded_clusters_start_at_their_seed_and_separate_groups() {
         let v = array![[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]];
         let seeds = array![[0.0, 1.0]];
-        let fitted = ClusterSettings { k: 2, ..Default::default() }.fit(v.view(), seeds.view(), 3).unwrap();
+        let fitted = ClusterSettings {
+            k: 2,
+            ..Default::default()
+        }
+        .fit(v.view(), seeds.view(), 3)
+        .unwrap();
         let labels = fitted.predict(v.view());
-        assert_eq!(labels[2], 0, "the seeded cluster keeps the points near its seed");
+        assert_eq!(
+            labels[2], 0,
+            "the seeded cluster keeps the points near its seed"
+        );
         assert_eq!(labels[3], 0);
         assert_eq!(labels[0], 1);
         assert_eq!(labels[1], 1);
@@ -156,9 +170,15 @@ mod tests {
     #[test]
     fn k_larger_than_the_passages_is_a_setting_error() {
         let v = array![[1.0, 0.0], [0.0, 1.0]];
-        let err = ClusterSettings { k: 3, ..Default::default() }
-            .fit(v.view(), Array2::zeros((0, 2)).view(), 1)
-            .unwrap_err();
-        assert!(err.to_string().contains("--k") && err.to_string().contains("(2)"), "{err}");
+        let err = ClusterSettings {
+            k: 3,
+            ..Default::default()
+        }
+        .fit(v.view(), Array2::zeros((0, 2)).view(), 1)
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("--k") && err.to_string().contains("(2)"),
+            "{err}"
+        );
     }
 }

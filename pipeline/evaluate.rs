@@ -119,9 +119,19 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
     let labels: Vec<LabelRow> = read_csv(labels_path)?;
     let passages: Vec<PassageRow> = read_jsonl(passages_path)?;
     let dropped_path = passages_path.with_file_name("dropped.jsonl");
-    let dropped: Vec<DroppedRow> = if dropped_path.exists() { read_jsonl(&dropped_path)? } else { Vec::new() };
-    let predicted: HashMap<(&str, usize), &str> = passages.iter().map(|p| ((p.doc.as_str(), p.start), p.theme.as_str())).collect();
-    let dropped: HashMap<(&str, usize), &str> = dropped.iter().map(|d| ((d.doc.as_str(), d.start), d.reason.as_str())).collect();
+    let dropped: Vec<DroppedRow> = if dropped_path.exists() {
+        read_jsonl(&dropped_path)?
+    } else {
+        Vec::new()
+    };
+    let predicted: HashMap<(&str, usize), &str> = passages
+        .iter()
+        .map(|p| ((p.doc.as_str(), p.start), p.theme.as_str()))
+        .collect();
+    let dropped: HashMap<(&str, usize), &str> = dropped
+        .iter()
+        .map(|d| ((d.doc.as_str(), d.start), d.reason.as_str()))
+        .collect();
 
     let named: BTreeSet<&str> = labels
         .iter()
@@ -130,7 +140,8 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         .collect();
     let mut classes: Vec<&str> = named.iter().copied().collect();
     classes.push(OTHER);
-    let class_index: BTreeMap<&str, usize> = classes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let class_index: BTreeMap<&str, usize> =
+        classes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let mut confusion = vec![vec![0usize; classes.len()]; classes.len()];
     let mut report = Report {
         evaluated: 0,
@@ -157,7 +168,10 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
             continue;
         }
         let predicted_class = match (prediction, dropped.get(&key)) {
-            (Some(theme), _) => class_index.get(theme).copied().unwrap_or(class_index[OTHER]),
+            (Some(theme), _) => class_index
+                .get(theme)
+                .copied()
+                .unwrap_or(class_index[OTHER]),
             (None, Some(reason)) if reason.starts_with("duplicate") => {
                 report.duplicates += 1;
                 continue;
@@ -174,9 +188,21 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         let tp = confusion[i][i] as f64;
         let predicted_total: usize = confusion.iter().map(|r| r[i]).sum();
         let support: usize = confusion[i].iter().sum();
-        let precision = if predicted_total == 0 { 0.0 } else { tp / predicted_total as f64 };
-        let recall = if support == 0 { 0.0 } else { tp / support as f64 };
-        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+        let precision = if predicted_total == 0 {
+            0.0
+        } else {
+            tp / predicted_total as f64
+        };
+        let recall = if support == 0 {
+            0.0
+        } else {
+            tp / support as f64
+        };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
         report.classes.push(ClassScore {
             theme: theme.to_string(),
             precision,
@@ -186,10 +212,15 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         });
     }
     if !report.classes.is_empty() {
-        report.macro_f1 = report.classes.iter().map(|c| c.f1).sum::<f64>() / report.classes.len() as f64;
+        report.macro_f1 =
+            report.classes.iter().map(|c| c.f1).sum::<f64>() / report.classes.len() as f64;
     }
     let correct: usize = (0..classes.len()).map(|i| confusion[i][i]).sum();
-    report.accuracy = if report.evaluated == 0 { 0.0 } else { correct as f64 / report.evaluated as f64 };
+    report.accuracy = if report.evaluated == 0 {
+        0.0
+    } else {
+        correct as f64 / report.evaluated as f64
+    };
     report.confusion = confusion;
     Ok(report)
 }
@@ -203,9 +234,17 @@ impl Report {
             "evaluated {} labelled paragraphs ({} duplicates skipped, {} content paragraphs dropped by the run)",
             self.evaluated, self.duplicates, self.content_dropped
         );
-        let _ = writeln!(s, "{:<24} {:>9} {:>7} {:>6} {:>8}", "theme", "precision", "recall", "f1", "support");
+        let _ = writeln!(
+            s,
+            "{:<24} {:>9} {:>7} {:>6} {:>8}",
+            "theme", "precision", "recall", "f1", "support"
+        );
         for c in &self.classes {
-            let _ = writeln!(s, "{:<24} {:>9.3} {:>7.3} {:>6.3} {:>8}", c.theme, c.precision, c.recall, c.f1, c.support);
+            let _ = writeln!(
+                s,
+                "{:<24} {:>9.3} {:>7.3} {:>6.3} {:>8}",
+                c.theme, c.precision, c.recall, c.f1, c.support
+            );
         }
         let _ = writeln!(s, "macro-F1 (named themes): {:.3}", self.macro_f1);
         let _ = writeln!(s, "accuracy (named themes + other): {:.3}", self.accuracy);
@@ -215,7 +254,13 @@ impl Report {
             self.boilerplate_kept, self.boilerplate_as_named
         );
         let _ = writeln!(s, "confusion matrix (rows: label, columns: predicted):");
-        let width = self.confusion_labels.iter().map(|l| l.len()).max().unwrap_or(5).max(5);
+        let width = self
+            .confusion_labels
+            .iter()
+            .map(|l| l.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
         let _ = write!(s, "{:<width$}", "");
         for l in &self.confusion_labels {
             let _ = write!(s, " {:>w$}", l, w = l.len().max(5));
@@ -242,14 +287,30 @@ mod tests {
         let labels = dir.path().join("labels.csv");
         std::fs::write(&labels, "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,B\na,13,15,other\na,16,18,boilerplate\n").unwrap();
         let passages = dir.path().join("passages.jsonl");
-        let line = |start: usize, theme: &str| format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\"}}\n");
-        std::fs::write(&passages, [line(0, "A"), line(6, "B"), line(10, "B"), line(13, "x, y, z"), line(16, "A")].concat()).unwrap();
+        let line = |start: usize, theme: &str| {
+            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\"}}\n")
+        };
+        std::fs::write(
+            &passages,
+            [
+                line(0, "A"),
+                line(6, "B"),
+                line(10, "B"),
+                line(13, "x, y, z"),
+                line(16, "A"),
+            ]
+            .concat(),
+        )
+        .unwrap();
         let r = evaluate(&labels, &passages).unwrap();
         // A: tp 1, fp 0 -> p 1, r 0.5, f1 2/3. B: tp 1, fp 1 -> p 0.5, r 1, f1 2/3.
         assert!((r.macro_f1 - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
         assert!((r.accuracy - 0.75).abs() < 1e-12);
         assert_eq!(r.boilerplate_as_named, 1);
-        assert_eq!(r.confusion, vec![vec![1, 1, 0], vec![0, 1, 0], vec![0, 0, 1]]);
+        assert_eq!(
+            r.confusion,
+            vec![vec![1, 1, 0], vec![0, 1, 0], vec![0, 0, 1]]
+        );
     }
 
     #[test]

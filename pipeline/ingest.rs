@@ -63,13 +63,19 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
         for entry in walkdir::WalkDir::new(root).follow_links(true) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    if e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("txt")) {
+                    if e.path()
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+                    {
                         files.push(e.into_path());
                     }
                 }
                 Ok(_) => {}
                 Err(e) => corpus.skipped.push(SkippedFile {
-                    path: e.path().map(|p| p.display().to_string()).unwrap_or_default(),
+                    path: e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
                     reason: e.to_string(),
                 }),
             }
@@ -183,7 +189,10 @@ mod tests {
         for u in "Hi there".encode_utf16() {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        assert_eq!(decode(&bytes).unwrap(), ("Hi there".to_string(), "UTF-16LE"));
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            ("Hi there".to_string(), "UTF-16LE")
+        );
     }
 
     #[test]

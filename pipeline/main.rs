@@ -12,12 +12,16 @@ use thematic::evaluate::evaluate;
 use thematic::ingest::read_corpus;
 use thematic::output::{write_outputs, RunInfo};
 use thematic::segment::{Boilerplate, Unit};
-use thematic::themes::ThemesFile;
 use thematic::tfidf::DocFreq;
+use thematic::themes::ThemesFile;
 use thematic::{RunSettings, ThemeModel};
 
 #[derive(Parser)]
-#[command(name = "thematic", version, about = "Named and discovered themes in a folder of articles, with the evidence.")]
+#[command(
+    name = "thematic",
+    version,
+    about = "Named and discovered themes in a folder of articles, with the evidence."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -131,7 +135,9 @@ fn parse_doc_freq(s: &str) -> Result<DocFreq, String> {
     }
     match s.parse::<f64>() {
         Ok(f) if (0.0..=1.0).contains(&f) => Ok(DocFreq::Fraction(f)),
-        _ => Err(format!("expected a count (2) or a fraction in [0, 1] (0.5), got {s:?}")),
+        _ => Err(format!(
+            "expected a count (2) or a fraction in [0, 1] (0.5), got {s:?}"
+        )),
     }
 }
 
@@ -239,7 +245,11 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         skipped: corpus.skipped.clone(),
     };
     write_outputs(&result, &info, &args.out)?;
-    eprintln!("{} passages classified -> {}", result.passages.len(), args.out.display());
+    eprintln!(
+        "{} passages classified -> {}",
+        result.passages.len(),
+        args.out.display()
+    );
     Ok(())
 }
 
@@ -266,7 +276,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A reader that closed the pipe (`| head`) has all it wanted.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");

@@ -90,7 +90,9 @@ impl ThemeModel {
                     Some((t, s)) if s >= self.settings.named_threshold => (Some(t), s),
                     // A named theme needs its own evidence: the rest of a seeded cluster
                     // is what the seed did not describe.
-                    _ if self.cluster_theme[cluster] < self.n_named() => (None, named.map_or(0.0, |n| n.1)),
+                    _ if self.cluster_theme[cluster] < self.n_named() => {
+                        (None, named.map_or(0.0, |n| n.1))
+                    }
                     _ => (
                         Some(self.cluster_theme[cluster]),
                         cosine(v, self.clusters.centroids.row(cluster)),
@@ -147,7 +149,11 @@ impl ThemeModel {
         }
         let model: ThemeModel =
             serde_json::from_slice(&bytes).map_err(|e| error(format!("malformed model: {e}")))?;
-        let tfidf = FittedTfIdf::new(model.tfidf.settings.clone(), model.tfidf.vocabulary.clone(), model.tfidf.idf.clone());
+        let tfidf = FittedTfIdf::new(
+            model.tfidf.settings.clone(),
+            model.tfidf.vocabulary.clone(),
+            model.tfidf.idf.clone(),
+        );
         let consistent = model.tfidf.vocabulary.len() == model.tfidf.idf.len()
             && model.display.len() == model.tfidf.vocabulary.len()
             && model.reduction.components.nrows() == model.tfidf.vocabulary.len()
@@ -157,7 +163,9 @@ impl ThemeModel {
             && model.cluster_theme.iter().all(|&t| t < model.themes.len())
             && model.theme_terms.len() == model.themes.len();
         if !consistent {
-            return Err(error("inconsistent shapes between the model's parts".into()));
+            return Err(error(
+                "inconsistent shapes between the model's parts".into(),
+            ));
         }
         Ok(Self { tfidf, ..model })
     }

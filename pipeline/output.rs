@@ -18,7 +18,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
     tmp.write_all(bytes).map_err(error)?;
@@ -128,7 +131,15 @@ pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
         .into_iter()
         .map(|row| {
             let total: usize = row.iter().sum();
-            row.iter().map(|&c| if total == 0 { 0.0 } else { c as f64 / total as f64 }).collect()
+            row.iter()
+                .map(|&c| {
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c as f64 / total as f64
+                    }
+                })
+                .collect()
         })
         .collect()
 }
@@ -136,16 +147,23 @@ pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
 /// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv and run.json.
 pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<()> {
     let model = &result.model;
-    let passages = jsonl(result.passages.iter().zip(&result.assignments).zip(&result.passage_terms).map(|((p, a), terms)| PassageLine {
-        doc: &result.doc_ids[p.doc],
-        start: p.start,
-        end: p.end,
-        text: &p.text,
-        theme: model.theme_name(a.theme),
-        confidence: round(a.confidence),
-        cluster: a.cluster,
-        top_terms: terms,
-    }));
+    let passages = jsonl(
+        result
+            .passages
+            .iter()
+            .zip(&result.assignments)
+            .zip(&result.passage_terms)
+            .map(|((p, a), terms)| PassageLine {
+                doc: &result.doc_ids[p.doc],
+                start: p.start,
+                end: p.end,
+                text: &p.text,
+                theme: model.theme_name(a.theme),
+                confidence: round(a.confidence),
+                cluster: a.cluster,
+                top_terms: terms,
+            }),
+    );
     write_atomic(&out.join("passages.jsonl"), &passages)?;
 
     let dropped = jsonl(result.dropped.iter().map(|d| DroppedLine {
@@ -195,12 +213,18 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
     };
     csv.write_record(&header).map_err(csv_error)?;
     for (doc, shares) in result.doc_ids.iter().zip(document_shares(result)) {
-        let count = result.passages.iter().filter(|p| result.doc_ids[p.doc] == *doc).count();
+        let count = result
+            .passages
+            .iter()
+            .filter(|p| result.doc_ids[p.doc] == *doc)
+            .count();
         let mut record = vec![doc.clone(), count.to_string()];
         record.extend(shares.iter().map(|s| format!("{:.4}", s)));
         csv.write_record(&record).map_err(csv_error)?;
     }
-    let csv_bytes = csv.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+    let csv_bytes = csv
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
     write_atomic(&out.join("documents.csv"), &csv_bytes)?;
 
     let run = RunJson {
@@ -217,5 +241,8 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
         },
         timings: &result.timings,
     };
-    write_atomic(&out.join("run.json"), &serde_json::to_vec_pretty(&run).expect("plain structs serialize"))
+    write_atomic(
+        &out.join("run.json"),
+        &serde_json::to_vec_pretty(&run).expect("plain structs serialize"),
+    )
 }

@@ -129,7 +129,10 @@ impl ReductionSettings {
         let mut components = bt.dot(&u.slice(s![.., ..d])) * &inverse;
         // A singular vector's sign is arbitrary; fix it so the largest entry is positive.
         for mut column in components.columns_mut() {
-            let peak = column.iter().copied().fold(0.0_f64, |m, v| if v.abs() > m.abs() { v } else { m });
+            let peak = column
+                .iter()
+                .copied()
+                .fold(0.0_f64, |m, v| if v.abs() > m.abs() { v } else { m });
             if peak < 0.0 {
                 column.mapv_inplace(|v| -v);
             }
@@ -193,8 +196,18 @@ mod tests {
             row(&[(0, 3.0), (3, 1.0)]),
             row(&[(1, 4.0)]),
         ];
-        let fitted = ReductionSettings { dimensions: 3, ..Default::default() }.fit(&rows, 4, 7).unwrap();
-        assert_eq!(fitted.singular_values.len(), 2, "rank 2: {:?}", fitted.singular_values);
+        let fitted = ReductionSettings {
+            dimensions: 3,
+            ..Default::default()
+        }
+        .fit(&rows, 4, 7)
+        .unwrap();
+        assert_eq!(
+            fitted.singular_values.len(),
+            2,
+            "rank 2: {:?}",
+            fitted.singular_values
+        );
         for s in &fitted.singular_values {
             assert!((s - 20f64.sqrt()).abs() < 1e-9, "{s}");
         }
@@ -210,7 +223,10 @@ mod tests {
         let rows: Vec<SparseRow> = (0..30u32)
             .map(|i| row(&[(i % 7, 1.0), ((i * 3) % 11, 0.5), (11 + i % 5, 0.25)]))
             .collect();
-        let s = ReductionSettings { dimensions: 5, ..Default::default() };
+        let s = ReductionSettings {
+            dimensions: 5,
+            ..Default::default()
+        };
         assert_eq!(s.fit(&rows, 16, 1).unwrap(), s.fit(&rows, 16, 1).unwrap());
     }
 }

@@ -124,9 +124,14 @@ fn analyze_all(
             let tokens = analyzer.tokens(&p.text);
             if let Some(s) = surfaces.as_deref_mut() {
                 for t in &tokens {
-                    let word = p.text[t.start..t.end].replace('\u{2019}', "'").to_lowercase();
+                    let word = p.text[t.start..t.end]
+                        .replace('\u{2019}', "'")
+                        .to_lowercase();
                     let word = word.strip_suffix("'s").unwrap_or(&word).to_string();
-                    *s.entry(t.term.clone()).or_default().entry(word).or_default() += 1;
+                    *s.entry(t.term.clone())
+                        .or_default()
+                        .entry(word)
+                        .or_default() += 1;
                 }
             }
             let words: Vec<String> = tokens.into_iter().map(|t| t.term).collect();
@@ -141,16 +146,37 @@ fn analyze_all(
 
 /// The display terms of a TF-IDF row, heaviest first.
 fn row_terms(row: &SparseRow, display: &[String], top: usize) -> Vec<String> {
-    let mut pairs: Vec<(u32, f64)> = row.indices.iter().copied().zip(row.values.iter().copied()).collect();
+    let mut pairs: Vec<(u32, f64)> = row
+        .indices
+        .iter()
+        .copied()
+        .zip(row.values.iter().copied())
+        .collect();
     pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    pairs.into_iter().take(top).map(|(i, _)| display[i as usize].clone()).collect()
+    pairs
+        .into_iter()
+        .take(top)
+        .map(|(i, _)| display[i as usize].clone())
+        .collect()
 }
 
-fn exemplars(result_passages: &[Passage], doc_ids: &[String], assignments: &[Assignment], n_themes: usize) -> Vec<Vec<Exemplar>> {
+fn exemplars(
+    result_passages: &[Passage],
+    doc_ids: &[String],
+    assignments: &[Assignment],
+    n_themes: usize,
+) -> Vec<Vec<Exemplar>> {
     (0..n_themes)
         .map(|t| {
-            let mut members: Vec<usize> = (0..assignments.len()).filter(|&i| assignments[i].theme == Some(t)).collect();
-            members.sort_by(|&a, &b| assignments[b].confidence.total_cmp(&assignments[a].confidence).then(a.cmp(&b)));
+            let mut members: Vec<usize> = (0..assignments.len())
+                .filter(|&i| assignments[i].theme == Some(t))
+                .collect();
+            members.sort_by(|&a, &b| {
+                assignments[b]
+                    .confidence
+                    .total_cmp(&assignments[a].confidence)
+                    .then(a.cmp(&b))
+            });
             members
                 .into_iter()
                 .take(3)
@@ -170,13 +196,25 @@ fn exemplars(result_passages: &[Passage], doc_ids: &[String], assignments: &[Ass
 }
 
 /// Fits a model on a corpus and assigns its passages.
-pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, settings: &RunSettings) -> Result<RunResult> {
+pub fn fit(
+    corpus: &Corpus,
+    themes: &ThemesFile,
+    boilerplate: &Boilerplate,
+    settings: &RunSettings,
+) -> Result<RunResult> {
     let mut clock = Clock(Instant::now(), Vec::new());
     let (passages, dropped) = segment(&corpus.documents, boilerplate, settings.unit);
     if passages.is_empty() {
         return Err(Error::EmptyCorpus {
-            path: corpus.documents.first().map(|d| d.id.clone().into()).unwrap_or_default(),
-            reason: format!("every paragraph was dropped as boilerplate or duplicate ({} dropped)", dropped.len()),
+            path: corpus
+                .documents
+                .first()
+                .map(|d| d.id.clone().into())
+                .unwrap_or_default(),
+            reason: format!(
+                "every paragraph was dropped as boilerplate or duplicate ({} dropped)",
+                dropped.len()
+            ),
         });
     }
     clock.lap("segment");
@@ -204,13 +242,19 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
         .collect();
     clock.lap("tfidf");
 
-    let reduction = settings.reduction.fit(&rows, tfidf.vocabulary.len(), settings.seed)?;
+    let reduction = settings
+        .reduction
+        .fit(&rows, tfidf.vocabulary.len(), settings.seed)?;
     let vectors = reduction.transform(&rows);
     let seed_rows: Vec<SparseRow> = themes
         .themes
         .iter()
         .map(|t| {
-            let seed_terms: Vec<String> = t.seed_terms.iter().flat_map(|s| analyzer.terms(s)).collect();
+            let seed_terms: Vec<String> = t
+                .seed_terms
+                .iter()
+                .flat_map(|s| analyzer.terms(s))
+                .collect();
             tfidf.transform(&seed_terms)
         })
         .collect();
@@ -225,10 +269,15 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
     if settings.cluster.k < n_named {
         return Err(Error::Setting {
             setting: "--k",
-            message: format!("k = {} is smaller than the number of named themes ({n_named})", settings.cluster.k),
+            message: format!(
+                "k = {} is smaller than the number of named themes ({n_named})",
+                settings.cluster.k
+            ),
         });
     }
-    let clusters = settings.cluster.fit(vectors.view(), anchors.view(), settings.seed)?;
+    let clusters = settings
+        .cluster
+        .fit(vectors.view(), anchors.view(), settings.seed)?;
     clock.lap("cluster");
 
     // A seeded cluster keeps its theme while its centroid stays near the seed; every
@@ -270,24 +319,39 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
         settings: settings.themes.clone(),
     };
     let assignments = model.assign(vectors.view());
-    let term_ids: Vec<Vec<u32>> =
-        terms.iter().map(|ts| ts.iter().filter_map(|t| model.tfidf.column(t)).collect()).collect();
-    let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
-    model.theme_terms = class_tfidf(&theme_of, &term_ids, model.themes.len(), settings.themes.top_terms)
-        .into_iter()
-        .map(|top| {
-            top.into_iter()
-                .map(|(t, weight)| TermWeight {
-                    term: model.display[t as usize].clone(),
-                    weight,
-                })
-                .collect()
-        })
+    let term_ids: Vec<Vec<u32>> = terms
+        .iter()
+        .map(|ts| ts.iter().filter_map(|t| model.tfidf.column(t)).collect())
         .collect();
+    let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
+    model.theme_terms = class_tfidf(
+        &theme_of,
+        &term_ids,
+        model.themes.len(),
+        settings.themes.top_terms,
+    )
+    .into_iter()
+    .map(|top| {
+        top.into_iter()
+            .map(|(t, weight)| TermWeight {
+                term: model.display[t as usize].clone(),
+                weight,
+            })
+            .collect()
+    })
+    .collect();
     // Discovered themes are named by their three top terms, as BERTopic does.
     for t in n_named..model.themes.len() {
-        let terms: Vec<&str> = model.theme_terms[t].iter().take(3).map(|w| w.term.as_str()).collect();
-        let mut name = if terms.is_empty() { "empty".to_string() } else { terms.join(", ") };
+        let terms: Vec<&str> = model.theme_terms[t]
+            .iter()
+            .take(3)
+            .map(|w| w.term.as_str())
+            .collect();
+        let mut name = if terms.is_empty() {
+            "empty".to_string()
+        } else {
+            terms.join(", ")
+        };
         if model.themes[..t].iter().any(|other| other.name == name) {
             name = format!("{name} ({t})");
         }
@@ -297,7 +361,10 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
 
     let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
     Ok(RunResult {
-        passage_terms: rows.iter().map(|r| row_terms(r, &model.display, 5)).collect(),
+        passage_terms: rows
+            .iter()
+            .map(|r| row_terms(r, &model.display, 5))
+            .collect(),
         exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
         doc_ids,
         passages,
@@ -309,7 +376,11 @@ pub fn fit(corpus: &Corpus, themes: &ThemesFile, boilerplate: &Boilerplate, sett
 }
 
 /// Applies a fitted model to new documents.
-pub fn classify(corpus: &Corpus, model: &ThemeModel, boilerplate: &Boilerplate) -> Result<RunResult> {
+pub fn classify(
+    corpus: &Corpus,
+    model: &ThemeModel,
+    boilerplate: &Boilerplate,
+) -> Result<RunResult> {
     let mut clock = Clock(Instant::now(), Vec::new());
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.lap("segment");
@@ -324,7 +395,10 @@ pub fn classify(corpus: &Corpus, model: &ThemeModel, boilerplate: &Boilerplate) 
     clock.lap("themes");
     let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
     Ok(RunResult {
-        passage_terms: rows.iter().map(|r| row_terms(r, &model.display, 5)).collect(),
+        passage_terms: rows
+            .iter()
+            .map(|r| row_terms(r, &model.display, 5))
+            .collect(),
         exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
         doc_ids,
         passages,

@@ -129,7 +129,12 @@ impl TfIdfSettings {
         let (vocabulary, idf): (Vec<String>, Vec<f64>) = df
             .into_iter()
             .filter(|&(_, d)| (d as f64) >= low && (d as f64) <= high)
-            .map(|(t, d)| (t.to_string(), ((1.0 + n as f64) / (1.0 + d as f64)).ln() + 1.0))
+            .map(|(t, d)| {
+                (
+                    t.to_string(),
+                    ((1.0 + n as f64) / (1.0 + d as f64)).ln() + 1.0,
+                )
+            })
             .unzip();
         if vocabulary.is_empty() {
             return Err(Error::Setting {
@@ -179,7 +184,11 @@ impl FittedTfIdf {
             values: counts
                 .iter()
                 .map(|(&col, &tf)| {
-                    let tf = if self.settings.sublinear_tf { 1.0 + tf.ln() } else { tf };
+                    let tf = if self.settings.sublinear_tf {
+                        1.0 + tf.ln()
+                    } else {
+                        tf
+                    };
                     tf * self.idf[col as usize]
                 })
                 .collect(),
@@ -218,9 +227,16 @@ mod tests {
     }
 
     fn assert_close(actual: &[f64], expected: &[f64]) {
-        assert_eq!(actual.len(), expected.len(), "expected {expected:?}\n  actual {actual:?}");
+        assert_eq!(
+            actual.len(),
+            expected.len(),
+            "expected {expected:?}\n  actual {actual:?}"
+        );
         for (a, e) in actual.iter().zip(expected) {
-            assert!((a - e).abs() < 1e-12, "expected {expected:?}\n  actual {actual:?}");
+            assert!(
+                (a - e).abs() < 1e-12,
+                "expected {expected:?}\n  actual {actual:?}"
+            );
         }
     }
 
@@ -231,6 +247,7 @@ mod tests {
     /// v.transform(["banana banana fig date zzz"]).toarray()
     /// ```
     #[test]
+    #[allow(clippy::approx_constant)] // 1/sqrt(2) as scikit-learn printed it
     fn matches_scikit_learn_sublinear_with_pruning() {
         let t = TfIdfSettings {
             min_df: DocFreq::Count(2),
@@ -240,7 +257,15 @@ mod tests {
         .fit(&docs())
         .unwrap();
         assert_eq!(t.vocabulary, ["banana", "cherry", "date", "egg"]);
-        assert_close(&t.idf, &[1.4054651081081644, 1.6931471805599454, 1.6931471805599454, 1.6931471805599454]);
+        assert_close(
+            &t.idf,
+            &[
+                1.4054651081081644,
+                1.6931471805599454,
+                1.6931471805599454,
+                1.6931471805599454,
+            ],
+        );
         let expected = [
             [1.0, 0.0, 0.0, 0.0],
             [0.6387105775654869, 0.7694470729725092, 0.0, 0.0],
@@ -251,8 +276,14 @@ mod tests {
         for (doc, want) in docs().iter().zip(expected) {
             assert_close(&dense(&t, &t.transform(doc)), &want);
         }
-        let new: Vec<String> = "banana banana fig date zzz".split(' ').map(String::from).collect();
-        assert_close(&dense(&t, &t.transform(&new)), &[0.8148024746671689, 0.0, 0.5797386715376657, 0.0]);
+        let new: Vec<String> = "banana banana fig date zzz"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert_close(
+            &dense(&t, &t.transform(&new)),
+            &[0.8148024746671689, 0.0, 0.5797386715376657, 0.0],
+        );
     }
 
     /// `TfidfVectorizer(analyzer=str.split)` (raw counts, no pruning) on the same docs.
@@ -266,16 +297,40 @@ mod tests {
         .unwrap();
         assert_close(
             &t.idf,
-            &[1.0, 1.4054651081081644, 1.6931471805599454, 1.6931471805599454, 1.6931471805599454, 2.09861228866811],
+            &[
+                1.0,
+                1.4054651081081644,
+                1.6931471805599454,
+                1.6931471805599454,
+                1.6931471805599454,
+                2.09861228866811,
+            ],
         );
         assert_close(
             &dense(&t, &t.transform(&docs()[2])),
-            &[0.18359452107480753, 0.0, 0.9325576371721915, 0.31085254572406384, 0.0, 0.0],
+            &[
+                0.18359452107480753,
+                0.0,
+                0.9325576371721915,
+                0.31085254572406384,
+                0.0,
+                0.0,
+            ],
         );
-        let new: Vec<String> = "banana banana fig date zzz".split(' ').map(String::from).collect();
+        let new: Vec<String> = "banana banana fig date zzz"
+            .split(' ')
+            .map(String::from)
+            .collect();
         assert_close(
             &dense(&t, &t.transform(&new)),
-            &[0.0, 0.7216474390261912, 0.0, 0.43468006416402155, 0.0, 0.5387747354556464],
+            &[
+                0.0,
+                0.7216474390261912,
+                0.0,
+                0.43468006416402155,
+                0.0,
+                0.5387747354556464,
+            ],
         );
     }
 

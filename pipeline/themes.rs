@@ -67,7 +67,9 @@ impl ThemesFile {
                 return Err(error(format!("theme {}: empty name", i + 1)));
             }
             if theme.name.eq_ignore_ascii_case("other") {
-                return Err(error(format!("{which}: `other` is reserved for unassigned passages")));
+                return Err(error(format!(
+                    "{which}: `other` is reserved for unassigned passages"
+                )));
             }
             if !seen.insert(theme.name.to_lowercase()) {
                 return Err(error(format!("{which}: the name is used twice")));
@@ -84,7 +86,10 @@ impl ThemesFile {
         let mut merged: BTreeMap<String, Vec<String>> = self.aliases.clone();
         for theme in &self.themes {
             for (term, variants) in &theme.aliases {
-                merged.entry(term.clone()).or_default().extend(variants.iter().cloned());
+                merged
+                    .entry(term.clone())
+                    .or_default()
+                    .extend(variants.iter().cloned());
             }
         }
         merged
@@ -197,25 +202,38 @@ mod tests {
 
     #[test]
     fn the_default_themes_file_parses_with_the_four_motives() {
-        let file = ThemesFile::from_file(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/themes.toml"))).unwrap();
+        let file = ThemesFile::from_file(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/seeds/themes.toml"
+        )))
+        .unwrap();
         let names: Vec<&str> = file.themes.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"]);
+        assert_eq!(
+            names,
+            ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"]
+        );
     }
 
     #[test]
     fn a_syntax_error_names_the_file_and_line() {
-        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"\n").unwrap_err().to_string();
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("themes.toml"), "{err}");
         assert!(err.contains("line 3"), "{err}");
     }
 
     #[test]
     fn unknown_keys_and_bad_themes_are_refused() {
-        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\ncolour = 1\n").unwrap_err().to_string();
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\ncolour = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("colour") && err.contains("line 4"), "{err}");
         let err = parse("").unwrap_err().to_string();
         assert!(err.contains("no [[theme]]"), "{err}");
-        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = []\n").unwrap_err().to_string();
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = []\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("seed_terms is empty"), "{err}");
         let dup = "[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n[[theme]]\nname = \"a\"\nseed_terms = [\"y\"]\n";
         assert!(parse(dup).unwrap_err().to_string().contains("used twice"));

@@ -88,8 +88,11 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// The rules shipped with the crate (`pipeline/segment/boilerplate.toml`).
     pub fn builtin() -> Self {
-        Self::parse(DEFAULT_BOILERPLATE, Path::new("<built-in boilerplate.toml>"))
-            .expect("the built-in boilerplate rules are tested to parse")
+        Self::parse(
+            DEFAULT_BOILERPLATE,
+            Path::new("<built-in boilerplate.toml>"),
+        )
+        .expect("the built-in boilerplate rules are tested to parse")
     }
 
     /// Reads rules from a TOML file.
@@ -114,7 +117,11 @@ impl Boilerplate {
             .enumerate()
             .map(|(i, spec)| {
                 let pattern = Regex::new(&spec.pattern).map_err(|e| {
-                    config_error(format!("rule {} ({}): bad pattern: {e}", i + 1, spec.reason))
+                    config_error(format!(
+                        "rule {} ({}): bad pattern: {e}",
+                        i + 1,
+                        spec.reason
+                    ))
                 })?;
                 Ok(Rule {
                     reason: spec.reason,
@@ -172,7 +179,11 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         }
         let line = &text[start..pos];
         if pos < bytes.len() {
-            pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') { 2 } else { 1 };
+            pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
         }
         Some((start, line))
     })
@@ -221,7 +232,11 @@ pub fn segment(
                 // The whole document as one unit: its span runs from the first kept
                 // paragraph to the last; the text joins only the kept paragraphs.
                 if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
-                    let text = kept.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
+                    let text = kept
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n\n");
                     passages.push(Passage {
                         doc,
                         start: first.start,
@@ -254,7 +269,12 @@ mod tests {
         let parts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(
             parts,
-            ["Title line", "First para.", "Second para.\r\nthird continues it", "Last"]
+            [
+                "Title line",
+                "First para.",
+                "Second para.\r\nthird continues it",
+                "Last"
+            ]
         );
     }
 
@@ -265,7 +285,11 @@ mod tests {
         assert_eq!(kept.len(), 2);
         assert_eq!(dropped.len(), 1);
         assert_eq!(dropped[0].start, 30);
-        assert!(dropped[0].reason.starts_with("duplicate"), "{}", dropped[0].reason);
+        assert!(
+            dropped[0].reason.starts_with("duplicate"),
+            "{}",
+            dropped[0].reason
+        );
     }
 
     /// Lines as they appear in the seed articles (and in web scrapes generally), each with
@@ -275,32 +299,62 @@ mod tests {
         let b = Boilerplate::builtin();
         let cases = [
             ("- Advertisement -", "advertisement"),
-            ("PREV Macron’s latest statements on Ukraine are part of a trend", "navigation"),
-            ("NEXT Shoigu claims that forces are withdrawing", "navigation"),
-            ("Read more: “Extreme brutality” and a long list of enemies.", "navigation"),
-            ("See also: White House: the so-called The Islamic State is an enemy", "navigation"),
+            (
+                "PREV Macron’s latest statements on Ukraine are part of a trend",
+                "navigation",
+            ),
+            (
+                "NEXT Shoigu claims that forces are withdrawing",
+                "navigation",
+            ),
+            (
+                "Read more: “Extreme brutality” and a long list of enemies.",
+                "navigation",
+            ),
+            (
+                "See also: White House: the so-called The Islamic State is an enemy",
+                "navigation",
+            ),
             ("Must read", "navigation"),
             ("More articles", "navigation"),
             ("Latest article", "navigation"),
             ("Leave a Reply", "comment prompt"),
             ("Leave a Comment", "comment prompt"),
-            ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "comment prompt"),
+            (
+                "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+                "comment prompt",
+            ),
             ("Source link", "source link"),
-            ("Source: https://www.example.com/world/story-123", "source link"),
+            (
+                "Source: https://www.example.com/world/story-123",
+                "source link",
+            ),
             ("Source » example.com", "source link"),
             ("Tags: Islamic State targeting Russia role", "tag line"),
             ("#Islamic #State #attacking #Russia", "tag line"),
             ("Sunday, April 21, 2024", "dateline"),
             ("2024-03-23 03:12:35", "dateline"),
-            ("First modification: 03/23/2024 – 04:12 Last modification: 03/23/2024 – 04:15", "dateline"),
+            (
+                "First modification: 03/23/2024 – 04:12 Last modification: 03/23/2024 – 04:15",
+                "dateline",
+            ),
             ("01:08", "timestamp"),
             ("4 min", "timestamp"),
             ("Author:Justyna Zuber", "byline"),
             ("Translation: Rhodesia Costea", "byline"),
             ("With Reuters and EFE", "byline"),
-            ("Main photo source: PAP/EPA/Maksym Shipenkov", "photo caption or credit"),
-            ("Emergency vehicles parked in front of the hall. © Stringer AFP", "photo caption or credit"),
-            ("After the attack, concerns are growing in EuropeJane Doe/Fakty TVN", "photo caption or credit"),
+            (
+                "Main photo source: PAP/EPA/Maksym Shipenkov",
+                "photo caption or credit",
+            ),
+            (
+                "Emergency vehicles parked in front of the hall. © Stringer AFP",
+                "photo caption or credit",
+            ),
+            (
+                "After the attack, concerns are growing in EuropeJane Doe/Fakty TVN",
+                "photo caption or credit",
+            ),
             ("10.1 C", "weather widget"),
             ("1711176789", "bare number or punctuation"),
             ("--", "bare number or punctuation"),
@@ -327,9 +381,12 @@ mod tests {
 
     #[test]
     fn a_bad_rule_names_the_rule() {
-        let err = Boilerplate::parse("[[rule]]\nreason = \"x\"\npattern = \"(\"\n", Path::new("b.toml"))
-            .unwrap_err()
-            .to_string();
+        let err = Boilerplate::parse(
+            "[[rule]]\nreason = \"x\"\npattern = \"(\"\n",
+            Path::new("b.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("b.toml") && err.contains("rule 1"), "{err}");
     }
 
