@@ -1,0 +1,377 @@
+//! `thematic run`: the output files, the charts, the spans they report, determinism, pure
+//! discovery and document units.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::util::*;
+
+const OUTPUTS: [&str; 5] = [
+    "passages.jsonl",
+    "dropped.jsonl",
+    "themes.json",
+    "documents.csv",
+    "run.json",
+];
+const CHARTS: [&str; 3] = ["document_shares", "theme_distribution", "top_terms"];
+const NAMED: [&str; 4] = ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"];
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// One run on the seeds, every output checked against the source articles.
+#[test]
+fn run_on_the_seeds_writes_consistent_outputs_and_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    dirs.run_seeds(&[]);
+
+    for name in OUTPUTS {
+        assert!(
+            dirs.out.join(name).is_file(),
+            "missing output {name} in {}",
+            dirs.out.display()
+        );
+    }
+    assert!(
+        dirs.model.is_file(),
+        "missing model {}",
+        dirs.model.display()
+    );
+    check_charts(&dirs);
+
+    let themes = dirs.themes();
+    let passages = dirs.passages();
+    let dropped = dirs.dropped();
+    check_passages(&passages, &themes);
+    check_dropped(&dropped);
+    check_spans_do_not_overlap(&passages, &dropped);
+    check_documents_csv(&dirs, &passages, &themes);
+    check_themes_json(&themes);
+}
+
+fn check_charts(dirs: &RunDirs) {
+    for stem in CHARTS {
+        let png = read_bytes(&dirs.plots.join(format!("{stem}.png")));
+        assert_same(
+            &format!("{stem}.png: first 8 bytes"),
+            PNG_MAGIC,
+            &png[..png.len().min(8)],
+        );
+        let svg = read_text(&dirs.plots.join(format!("{stem}.svg")));
+        assert!(
+            svg.contains("<svg"),
+            "{stem}.svg has no <svg element: {:?}",
+            &svg[..svg.len().min(200)]
+        );
+    }
+}
+
+fn check_passages(passages: &[PassageLine], themes: &ThemesJson) {
+    assert!(!passages.is_empty(), "passages.jsonl is empty");
+    let names: BTreeSet<&str> = themes
+        .themes
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(["other"])
+        .collect();
+    let mut sources = BTreeMap::new();
+    for (i, p) in passages.iter().enumerate() {
+        let what = format!("passages.jsonl line {}", i + 1);
+        assert_slices_back(&what, &p.doc, p.start, p.end, &p.text, &mut sources);
+        assert!(
+            (0.0..=1.0).contains(&p.confidence),
+            "{what}: confidence {} is outside [0, 1]",
+            p.confidence
+        );
+        assert!(
+            names.contains(p.theme.as_str()),
+            "{what}: theme {:?} is neither a theme of themes.json nor other: {names:?}",
+            p.theme
+        );
+    }
+    // Document by document (corpus order = sorted ids), each in text order without
+    // overlap: the file sorted by (doc, start) must be the file itself, and each passage
+    // must end before the next one of its document starts.
+    let order: Vec<(&str, usize)> = passages.iter().map(|p| (p.doc.as_str(), p.start)).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_same(
+        "passages.jsonl order (sorted by doc, start)",
+        &sorted,
+        &order,
+    );
+    for pair in passages.windows(2) {
+        if pair[0].doc == pair[1].doc {
+            assert!(
+                pair[0].end <= pair[1].start,
+                "passages of {} overlap: {}..{} and {}..{}",
+                pair[0].doc,
+                pair[0].start,
+                pair[0].end,
+                pair[1].start,
+                pair[1].end
+            );
+        }
+    }
+    let seen: BTreeSet<&str> = passages.iter().map(|p| p.doc.as_str()).collect();
+    let seeds = seed_doc_names();
+    assert_same(
+        "documents with passages",
+        &seeds.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        &seen,
+    );
+}
+
+fn check_dropped(dropped: &[DroppedLine]) {
+    let mut sources = BTreeMap::new();
+    for (i, d) in dropped.iter().enumerate() {
+        let what = format!("dropped.jsonl line {}", i + 1);
+        assert_slices_back(&what, &d.doc, d.start, d.end, &d.text, &mut sources);
+        assert!(!d.reason.trim().is_empty(), "{what}: empty reason");
+    }
+}
+
+/// A paragraph is either kept or dropped, never both, and no two spans share a byte.
+fn check_spans_do_not_overlap(passages: &[PassageLine], dropped: &[DroppedLine]) {
+    let mut spans: Vec<(&str, usize, usize, &str)> = passages
+        .iter()
+        .map(|p| (p.doc.as_str(), p.start, p.end, "passage"))
+        .chain(
+            dropped
+                .iter()
+                .map(|d| (d.doc.as_str(), d.start, d.end, "dropped")),
+        )
+        .collect();
+    spans.sort();
+    for pair in spans.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        assert!(
+            a.0 != b.0 || a.2 <= b.1,
+            "overlapping spans in {}: {} {}..{} and {} {}..{}",
+            a.0,
+            a.3,
+            a.1,
+            a.2,
+            b.3,
+            b.1,
+            b.2
+        );
+    }
+}
+
+fn check_documents_csv(dirs: &RunDirs, passages: &[PassageLine], themes: &ThemesJson) {
+    let (header, rows) = read_csv(&dirs.out.join("documents.csv"));
+    let mut expected_header = vec!["doc".to_string(), "passages".to_string()];
+    expected_header.extend(themes.themes.iter().map(|t| t.name.clone()));
+    expected_header.push("other".into());
+    assert_same("documents.csv header", &expected_header, &header);
+
+    let docs: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    assert_same(
+        "documents.csv: one row per seed file",
+        &seed_doc_names(),
+        &docs,
+    );
+    for row in &rows {
+        assert_same(
+            &format!("documents.csv row {}: number of fields", row[0]),
+            &header.len(),
+            &row.len(),
+        );
+        let count = passages.iter().filter(|p| p.doc == row[0]).count();
+        assert_same(
+            &format!("documents.csv row {}: passages", row[0]),
+            &count.to_string(),
+            &row[1],
+        );
+        let sum: f64 = row[2..]
+            .iter()
+            .map(|s| {
+                s.parse::<f64>()
+                    .unwrap_or_else(|e| panic!("documents.csv row {}: share {s:?}: {e}", row[0]))
+            })
+            .sum();
+        assert!(
+            (sum - 1.0).abs() <= 1e-3,
+            "documents.csv row {}: shares sum to {sum}, not 1\n{row:?}",
+            row[0]
+        );
+    }
+}
+
+fn check_themes_json(themes: &ThemesJson) {
+    let names: Vec<&str> = themes.themes.iter().map(|t| t.name.as_str()).collect();
+    assert_same(
+        "themes.json: distinct names",
+        &names.iter().collect::<BTreeSet<_>>().len(),
+        &names.len(),
+    );
+    for named in NAMED {
+        let theme = themes
+            .themes
+            .iter()
+            .find(|t| t.name == named)
+            .unwrap_or_else(|| panic!("themes.json has no theme {named:?}; it has {names:?}"));
+        assert_same(
+            &format!("themes.json: kind of {named:?}"),
+            "seeded",
+            theme.kind.as_str(),
+        );
+    }
+    let mut sources = BTreeMap::new();
+    for theme in &themes.themes {
+        assert!(
+            theme.exemplars.len() <= 3,
+            "{:?} has {} exemplars",
+            theme.name,
+            theme.exemplars.len()
+        );
+        for (i, e) in theme.exemplars.iter().enumerate() {
+            let what = format!("themes.json: exemplar {} of {:?}", i + 1, theme.name);
+            assert_slices_back(&what, &e.doc, e.start, e.end, &e.text, &mut sources);
+        }
+    }
+}
+
+/// Same seed, different folders: every output except run.json (timings, paths) is the
+/// same byte for byte.
+#[test]
+fn the_same_seed_gives_byte_identical_outputs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (RunDirs::new(a.path()), RunDirs::new(b.path()));
+    // The two runs are independent processes; run them side by side.
+    std::thread::scope(|s| {
+        s.spawn(|| a.run_seeds(&["--seed", "7"]));
+        b.run_seeds(&["--seed", "7"]);
+    });
+    let mut files: Vec<(String, std::path::PathBuf, std::path::PathBuf)> = OUTPUTS
+        .iter()
+        .filter(|n| **n != "run.json")
+        .map(|n| (format!("out/{n}"), a.out.join(n), b.out.join(n)))
+        .collect();
+    files.push(("model".into(), a.model.clone(), b.model.clone()));
+    for stem in CHARTS {
+        for ext in ["png", "svg"] {
+            let name = format!("{stem}.{ext}");
+            files.push((
+                format!("plots/{name}"),
+                a.plots.join(&name),
+                b.plots.join(&name),
+            ));
+        }
+    }
+    for (what, x, y) in files {
+        assert_same_bytes(&what, &read_bytes(&x), &read_bytes(&y));
+    }
+}
+
+/// `--themes none`: discovery only, at most k themes, all of them discovered.
+#[test]
+fn themes_none_gives_only_discovered_themes_at_most_k() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    dirs.run(
+        &seeds_dir(),
+        &["--themes", "none", "--k", "4", "--no-charts"],
+    )
+    .success();
+    let themes = dirs.themes();
+    assert!(!themes.themes.is_empty(), "no themes discovered");
+    assert!(
+        themes.themes.len() <= 4,
+        "{} themes with --k 4: {:?}",
+        themes.themes.len(),
+        themes.themes.iter().map(|t| &t.name).collect::<Vec<_>>()
+    );
+    for t in &themes.themes {
+        assert_same(
+            &format!("kind of {:?}", t.name),
+            "discovered",
+            t.kind.as_str(),
+        );
+    }
+    let names: BTreeSet<&str> = themes
+        .themes
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(["other"])
+        .collect();
+    for p in dirs.passages() {
+        assert!(
+            names.contains(p.theme.as_str()),
+            "passage {}@{} has theme {:?}, not in {names:?}",
+            p.doc,
+            p.start,
+            p.theme
+        );
+    }
+}
+
+/// `--unit document`: one passage per article.
+#[test]
+fn document_unit_gives_one_passage_per_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    // Five documents cannot fill the default eight clusters: k must lie between the four
+    // named themes and the five documents.
+    dirs.run_seeds(&["--unit", "document", "--k", "5", "--no-charts"]);
+    let passages = dirs.passages();
+    let docs: Vec<String> = passages.iter().map(|p| p.doc.clone()).collect();
+    assert_same(
+        "passages.jsonl docs with --unit document",
+        &seed_doc_names(),
+        &docs,
+    );
+    for p in &passages {
+        let len = seed_bytes(&p.doc).len();
+        assert!(
+            p.start < p.end && p.end <= len,
+            "{}: span {}..{} outside 0..{len}",
+            p.doc,
+            p.start,
+            p.end
+        );
+    }
+}
+
+/// Two corpus folders may each hold a file of the same name; the outputs must still tell
+/// the two documents apart. Ids are the path relative to each corpus root
+/// (pipeline/ingest.rs, `read_corpus`), so both become `article.txt`: passages.jsonl
+/// cannot say which article a passage is from, and documents.csv has two `article.txt`
+/// rows, each counting the passages of both.
+#[test]
+#[ignore = "bug: pipeline/ingest.rs document ids collide across corpus roots; documents.csv counts both"]
+fn same_file_names_in_two_corpus_folders_stay_distinct_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = seed_doc_names();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (dir, source) in [(&a, &names[3]), (&b, &names[4])] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("article.txt"), seed_bytes(source)).unwrap();
+    }
+    let dirs = RunDirs::new(tmp.path());
+    let mut flags = vec![
+        "--corpus",
+        b.to_str().unwrap(),
+        "--themes",
+        "none",
+        "--k",
+        "4",
+    ];
+    flags.extend_from_slice(&FAST);
+    dirs.run(&a, &flags).success();
+
+    let (_, rows) = read_csv(&dirs.out.join("documents.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let distinct: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_same(
+        "documents.csv: number of distinct document ids",
+        &ids.len(),
+        &distinct.len(),
+    );
+    let passages = dirs.passages();
+    let counted: usize = rows.iter().map(|r| r[1].parse::<usize>().unwrap()).sum();
+    assert_same(
+        "passages in documents.csv vs passages.jsonl",
+        &passages.len(),
+        &counted,
+    );
+}
