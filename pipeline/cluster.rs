@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// The number of clusters when none is asked for.
+pub const DEFAULT_K: usize = 8;
+
 /// k-means settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSettings {
-    /// Number of clusters, named ones included.
-    pub k: usize,
+    /// Number of clusters, named ones included. `None`: [`DEFAULT_K`], capped at the
+    /// number of passages but never below the number of named themes.
+    pub k: Option<usize>,
     /// Most Lloyd iterations.
     pub max_iterations: u64,
     /// Stop when the centroids move less than this.
@@ -24,10 +28,10 @@ pub struct ClusterSettings {
 }
 
 impl Default for ClusterSettings {
-    /// `k = 8`, 300 iterations, tolerance 1e-6.
+    /// `k = None` (see [`ClusterSettings::k`]), 300 iterations, tolerance 1e-6.
     fn default() -> Self {
         Self {
-            k: 8,
+            k: None,
             max_iterations: 300,
             tolerance: 1e-6,
         }
@@ -54,30 +58,31 @@ impl ClusterSettings {
         seed: u64,
     ) -> Result<FittedClusters> {
         let n = vectors.nrows();
-        if self.k == 0 {
+        let k = self.k.unwrap_or(DEFAULT_K.min(n).max(seeds.nrows()));
+        if k == 0 {
             return Err(Error::Setting {
                 setting: "--k",
                 message: "must be at least 1".into(),
             });
         }
-        if self.k > n {
+        if k > n {
             return Err(Error::Setting {
                 setting: "--k",
-                message: format!("k = {} is larger than the number of passages ({n})", self.k),
+                message: format!("k = {} is larger than the number of passages ({n})", k),
             });
         }
-        if seeds.nrows() > self.k {
+        if seeds.nrows() > k {
             return Err(Error::Setting {
                 setting: "--k",
                 message: format!(
                     "k = {} is smaller than the number of named themes ({})",
-                    self.k,
+                    k,
                     seeds.nrows()
                 ),
             });
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut init = Array2::zeros((self.k, vectors.ncols()));
+        let mut init = Array2::zeros((k, vectors.ncols()));
         init.slice_mut(ndarray::s![..seeds.nrows(), ..])
             .assign(&seeds);
         let mut nearest = Array1::from_elem(n, f64::INFINITY);
@@ -89,7 +94,7 @@ impl ClusterSettings {
                 nearest[i] = nearest[i].min(squared(v, init.row(c)));
             }
         }
-        for c in seeds.nrows()..self.k {
+        for c in seeds.nrows()..k {
             let total: f64 = nearest.iter().filter(|d| d.is_finite()).sum();
             let pick = if c == 0 || total <= 0.0 {
                 rng.gen_range(0..n)
@@ -109,7 +114,7 @@ impl ClusterSettings {
             }
         }
         // params_with_rng, not params: linfa's `params` silently fixes its own seed.
-        let model = KMeans::params_with_rng(self.k, Xoshiro256PlusPlus::seed_from_u64(seed))
+        let model = KMeans::params_with_rng(k, Xoshiro256PlusPlus::seed_from_u64(seed))
             .init_method(KMeansInit::Precomputed(init))
             .n_runs(1)
             .max_n_iterations(self.max_iterations)
@@ -152,7 +157,7 @@ mod tests {
         let v = array![[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]];
         let seeds = array![[0.0, 1.0]];
         let fitted = ClusterSettings {
-            k: 2,
+            k: Some(2),
             ..Default::default()
         }
         .fit(v.view(), seeds.view(), 3)
@@ -171,7 +176,7 @@ mod tests {
     fn k_larger_than_the_passages_is_a_setting_error() {
         let v = array![[1.0, 0.0], [0.0, 1.0]];
         let err = ClusterSettings {
-            k: 3,
+            k: Some(3),
             ..Default::default()
         }
         .fit(v.view(), Array2::zeros((0, 2)).view(), 1)

@@ -45,17 +45,23 @@ pub struct Corpus {
 /// are taken as given, whatever their extension).
 pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
     let mut corpus = Corpus::default();
+    // With several corpus paths, ids keep the path as given so that `a/x.txt` and
+    // `b/x.txt` stay two documents; a file reached twice is read once.
+    let several = paths.len() > 1;
+    let mut seen = std::collections::HashSet::new();
     for root in paths {
-        let meta = std::fs::metadata(root).map_err(|source| Error::Read {
+        let meta = std::fs::metadata(root).map_err(|cause| Error::Read {
             path: root.clone(),
-            source,
+            cause,
         })?;
         if meta.is_file() {
-            let id = root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| root.display().to_string());
-            read_one(root, id, &mut corpus)?;
+            let id = match root.file_name() {
+                Some(name) if !several => name.to_string_lossy().into_owned(),
+                _ => root.to_string_lossy().replace('\\', "/"),
+            };
+            if seen.insert(std::fs::canonicalize(root).unwrap_or_else(|_| root.clone())) {
+                read_one(root, id, &mut corpus)?;
+            }
             continue;
         }
         let mut files = Vec::new();
@@ -88,12 +94,15 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
             });
         }
         for file in files {
-            let id = file
-                .strip_prefix(root)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .replace('\\', "/");
-            read_one(&file, id, &mut corpus)?;
+            let relative = if several {
+                &file
+            } else {
+                file.strip_prefix(root).unwrap_or(&file)
+            };
+            let id = relative.to_string_lossy().replace('\\', "/");
+            if seen.insert(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone())) {
+                read_one(&file, id, &mut corpus)?;
+            }
         }
     }
     corpus.documents.sort_by(|a, b| a.id.cmp(&b.id));

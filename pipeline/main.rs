@@ -57,9 +57,10 @@ struct RunArgs {
     /// Seed of every random choice.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Number of clusters, named themes included.
-    #[arg(long, default_value_t = 8)]
-    k: usize,
+    /// Number of clusters, named themes included [default: 8, capped at the number of
+    /// passages].
+    #[arg(long)]
+    k: Option<usize>,
     /// `passage` (paragraphs) or `document` (whole articles).
     #[arg(long, default_value = "passage", value_parser = parse_unit)]
     unit: Unit,
@@ -202,6 +203,16 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     let rules = boilerplate(&args.boilerplate)?;
+    // Find out that an output folder cannot be written before the fit, not after it.
+    let model_dir = args.model.parent().filter(|p| !p.as_os_str().is_empty());
+    let plots_dir = Some(args.plots.as_path()).filter(|_| !args.no_charts);
+    for dir in [Some(args.out.as_path()), plots_dir, model_dir]
+        .into_iter()
+        .flatten()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    }
     let corpus = read_corpus(&corpus_paths)?;
     warn_skipped(&corpus.skipped);
     let result = thematic::fit(&corpus, &themes, &rules, &settings)?;

@@ -124,9 +124,9 @@ impl ThemeModel {
 
     /// Reads a model, refusing another format version with a clear message.
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        let bytes = std::fs::read(path).map_err(|cause| Error::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let error = |message: String| Error::Model {
             path: path.to_path_buf(),

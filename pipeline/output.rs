@@ -14,9 +14,9 @@ use crate::themes::{TermWeight, ThemeKind};
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let error = |source| Error::Write {
+    let error = |cause| Error::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let dir = path
         .parent()
@@ -209,15 +209,19 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
     header.push("other".into());
     let csv_error = |e: csv::Error| Error::Write {
         path: out.join("documents.csv"),
-        source: std::io::Error::other(e),
+        cause: std::io::Error::other(e),
     };
     csv.write_record(&header).map_err(csv_error)?;
-    for (doc, shares) in result.doc_ids.iter().zip(document_shares(result)) {
-        let count = result
-            .passages
-            .iter()
-            .filter(|p| result.doc_ids[p.doc] == *doc)
-            .count();
+    let mut counts = vec![0usize; result.doc_ids.len()];
+    for p in &result.passages {
+        counts[p.doc] += 1;
+    }
+    for ((doc, shares), count) in result
+        .doc_ids
+        .iter()
+        .zip(document_shares(result))
+        .zip(counts)
+    {
         let mut record = vec![doc.clone(), count.to_string()];
         record.extend(shares.iter().map(|s| format!("{:.4}", s)));
         csv.write_record(&record).map_err(csv_error)?;

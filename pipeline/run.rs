@@ -266,15 +266,6 @@ pub fn fit(
     clock.lap("reduce");
 
     let n_named = anchors.nrows();
-    if settings.cluster.k < n_named {
-        return Err(Error::Setting {
-            setting: "--k",
-            message: format!(
-                "k = {} is smaller than the number of named themes ({n_named})",
-                settings.cluster.k
-            ),
-        });
-    }
     let clusters = settings
         .cluster
         .fit(vectors.view(), anchors.view(), settings.seed)?;

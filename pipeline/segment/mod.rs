@@ -17,7 +17,8 @@ use crate::ingest::Document;
 /// The built-in boilerplate rules, readable and editable as TOML.
 pub const DEFAULT_BOILERPLATE: &str = include_str!("boilerplate.toml");
 
-/// A kept paragraph: `text == document.text[start..end]`.
+/// A kept paragraph: `text == document.text[start..end]`. (With [`Unit::Document`] the
+/// span covers the first to the last kept paragraph, and `text` joins only the kept ones.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
     /// Index of the document in the corpus.
@@ -97,9 +98,9 @@ impl Boilerplate {
 
     /// Reads rules from a TOML file.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         Self::parse(&text, path)
     }

@@ -156,7 +156,7 @@ fn an_out_folder_under_a_regular_file_is_refused_with_its_path() {
 /// source, so `main`'s `{e:#}` prints the chain and repeats it:
 /// `cannot read X: No such file or directory (os error 2): No such file or directory (os error 2)`.
 #[test]
-#[ignore = "bug: pipeline/error.rs Read/Write print the io::Error twice under main's {e:#}"]
+
 fn a_missing_corpus_names_the_path_and_the_os_error_once() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("no-such-folder");

@@ -13,8 +13,9 @@ struct Report {
     classes: Vec<serde_json::Value>,
 }
 
-/// The lowest macro-F1 measured on the seeds so far; the engineer will raise it.
-const MACRO_F1_FLOOR: f64 = 0.65;
+/// A regression floor just under the 0.709 measured with the default settings (see the
+/// README). The target is 0.90, which the pipeline does not reach yet.
+const MACRO_F1_FLOOR: f64 = 0.70;
 
 #[test]
 fn the_seed_run_scores_above_the_floor_in_json_and_text() {
@@ -53,9 +54,8 @@ fn the_seed_run_scores_above_the_floor_in_json_and_text() {
         "macro-F1 {} is below the floor {MACRO_F1_FLOOR}\n{report:?}",
         report.macro_f1
     );
-    // TODO raise: boilerplate should never get a named theme (0), not yet guaranteed.
     assert!(
-        report.boilerplate_as_named <= 2,
+        report.boilerplate_as_named == 0,
         "{} boilerplate paragraphs given a named theme",
         report.boilerplate_as_named
     );

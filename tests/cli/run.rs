@@ -338,7 +338,7 @@ fn document_unit_gives_one_passage_per_document() {
 /// cannot say which article a passage is from, and documents.csv has two `article.txt`
 /// rows, each counting the passages of both.
 #[test]
-#[ignore = "bug: pipeline/ingest.rs document ids collide across corpus roots; documents.csv counts both"]
+
 fn same_file_names_in_two_corpus_folders_stay_distinct_documents() {
     let tmp = tempfile::tempdir().unwrap();
     let names = seed_doc_names();
