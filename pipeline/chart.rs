@@ -141,7 +141,11 @@ fn document_shares_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult
         .light_line_style(TRANSPARENT)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => ids.get(*i as usize).cloned().unwrap_or_default(),
+            // Rows count from the bottom; the first document goes on top.
+            SegmentValue::CenterOf(i) => ids
+                .get((n - 1).saturating_sub(*i) as usize)
+                .cloned()
+                .unwrap_or_default(),
             _ => String::new(),
         })
         .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
@@ -156,7 +160,7 @@ fn document_shares_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult
                 continue;
             }
             let theme = (t < n_themes).then_some(t);
-            let d = d as u32;
+            let d = n - 1 - d as u32;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [
@@ -204,8 +208,9 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
         .light_line_style(TRANSPARENT)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
+            // Rows count from the bottom; the first theme goes on top.
             SegmentValue::CenterOf(i) => entries
-                .get(*i as usize)
+                .get((n - 1).saturating_sub(*i) as usize)
                 .map(|e| e.0.clone())
                 .unwrap_or_default(),
             _ => String::new(),
@@ -215,15 +220,15 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
         .label_style((FONT, 14))
         .draw()
         .map_err(|e| e.to_string())?;
-    for (i, &count) in counts.iter().enumerate() {
-        let i = i as u32;
+    for (t, &count) in counts.iter().enumerate() {
+        let i = n - 1 - t as u32;
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [
                     (0.0, SegmentValue::Exact(i)),
                     (count as f64, SegmentValue::Exact(i + 1)),
                 ],
-                entries[i as usize].1.filled(),
+                entries[t].1.filled(),
             )))
             .map_err(|e| e.to_string())?;
         chart
