@@ -97,6 +97,35 @@ pub struct RunResult {
     pub timings: Vec<Timing>,
 }
 
+impl RunResult {
+    /// Gathers a fit's or classification's parts, adding the per-passage top terms and the
+    /// exemplars that outputs and charts read.
+    fn new(
+        corpus: &Corpus,
+        passages: Vec<Passage>,
+        dropped: Vec<Dropped>,
+        rows: &[SparseRow],
+        assignments: Vec<Assignment>,
+        model: ThemeModel,
+        timings: Vec<Timing>,
+    ) -> Self {
+        let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+        Self {
+            passage_terms: rows
+                .iter()
+                .map(|r| row_terms(r, &model.display, 5))
+                .collect(),
+            exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
+            doc_ids,
+            passages,
+            dropped,
+            assignments,
+            model,
+            timings,
+        }
+    }
+}
+
 struct Clock(Instant, Vec<Timing>);
 
 impl Clock {
@@ -350,20 +379,15 @@ pub fn fit(
     }
     clock.lap("themes");
 
-    let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
-    Ok(RunResult {
-        passage_terms: rows
-            .iter()
-            .map(|r| row_terms(r, &model.display, 5))
-            .collect(),
-        exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
-        doc_ids,
+    Ok(RunResult::new(
+        corpus,
         passages,
         dropped,
+        &rows,
         assignments,
         model,
-        timings: clock.1,
-    })
+        clock.1,
+    ))
 }
 
 /// Applies a fitted model to new documents.
@@ -384,18 +408,13 @@ pub fn classify(
     clock.lap("reduce");
     let assignments = model.assign(vectors.view());
     clock.lap("themes");
-    let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
-    Ok(RunResult {
-        passage_terms: rows
-            .iter()
-            .map(|r| row_terms(r, &model.display, 5))
-            .collect(),
-        exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
-        doc_ids,
+    Ok(RunResult::new(
+        corpus,
         passages,
         dropped,
+        &rows,
         assignments,
-        model: model.clone(),
-        timings: clock.1,
-    })
+        model.clone(),
+        clock.1,
+    ))
 }
