@@ -278,7 +278,13 @@ impl Analyzer {
 
     /// The terms of `text`: word terms followed by their n-grams up to `ngram_max`.
     pub fn terms(&mut self, text: &str) -> Vec<String> {
-        let words: Vec<String> = self.tokens(text).into_iter().map(|t| t.term).collect();
+        let tokens = self.tokens(text);
+        self.terms_of(tokens)
+    }
+
+    /// The terms of already-made tokens: their terms followed by the n-grams.
+    pub fn terms_of(&self, tokens: Vec<Token>) -> Vec<String> {
+        let words: Vec<String> = tokens.into_iter().map(|t| t.term).collect();
         let mut terms = words.clone();
         for n in 2..=self.settings.ngram_max {
             terms.extend(words.windows(n).map(|w| w.join(" ")));

@@ -130,8 +130,7 @@ fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
         }
     };
     match decode(&bytes) {
-        Ok((text, encoding)) if text.trim().is_empty() => {
-            let _ = encoding;
+        Ok((text, _)) if text.trim().is_empty() => {
             corpus.skipped.push(SkippedFile {
                 path: path.display().to_string(),
                 reason: "empty or whitespace only".into(),

@@ -145,7 +145,6 @@ fn analyze_all(
     passages: &[Passage],
     surfaces: Option<&mut HashMap<String, BTreeMap<String, usize>>>,
 ) -> Vec<Vec<String>> {
-    let ngram_max = analyzer.settings().ngram_max;
     let mut surfaces = surfaces;
     passages
         .iter()
@@ -163,12 +162,7 @@ fn analyze_all(
                         .or_default() += 1;
                 }
             }
-            let words: Vec<String> = tokens.into_iter().map(|t| t.term).collect();
-            let mut terms = words.clone();
-            for n in 2..=ngram_max {
-                terms.extend(words.windows(n).map(|w| w.join(" ")));
-            }
-            terms
+            analyzer.terms_of(tokens)
         })
         .collect()
 }
