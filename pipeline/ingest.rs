@@ -106,6 +106,7 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
         }
     }
     corpus.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    drop_duplicate_documents(&mut corpus);
     if corpus.documents.is_empty() {
         let path = paths.first().cloned().unwrap_or_default();
         let reason = match corpus.skipped.first() {
@@ -115,6 +116,23 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
         return Err(Error::EmptyCorpus { path, reason });
     }
     Ok(corpus)
+}
+
+/// The same article saved twice under two names would count twice in every share: the
+/// copy (the later id) is skipped, naming the document it repeats.
+fn drop_duplicate_documents(corpus: &mut Corpus) {
+    let mut first_with_text: std::collections::HashMap<&str, &str> = Default::default();
+    let mut duplicates = Vec::new();
+    for (i, d) in corpus.documents.iter().enumerate() {
+        if let Some(first) = first_with_text.insert(d.text.as_str(), d.id.as_str()) {
+            first_with_text.insert(d.text.as_str(), first);
+            duplicates.push((i, format!("same text as {first}")));
+        }
+    }
+    for (i, reason) in duplicates.into_iter().rev() {
+        let d = corpus.documents.remove(i);
+        corpus.skipped.push(SkippedFile { path: d.id, reason });
+    }
 }
 
 fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
@@ -147,6 +165,14 @@ fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
 
 /// Decodes a file's bytes, or says why they are not text.
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        // The BOM becomes three spaces (trimmed off any paragraph) so that offsets in
+        // the text stay offsets in the file.
+        return match std::str::from_utf8(&bytes[3..]) {
+            Ok(s) => Ok((format!("   {s}"), "UTF-8 (BOM)")),
+            Err(_) => Err("invalid UTF-8 after its byte-order mark".into()),
+        };
+    }
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -201,6 +227,13 @@ mod tests {
             decode(&bytes).unwrap(),
             ("Hi there".to_string(), "UTF-16LE")
         );
+    }
+
+    #[test]
+    fn a_utf8_bom_keeps_file_offsets() {
+        let (text, enc) = decode(b"\xEF\xBB\xBFHello").unwrap();
+        assert_eq!(&text[3..], "Hello");
+        assert_eq!(enc, "UTF-8 (BOM)");
     }
 
     #[test]

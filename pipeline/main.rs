@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
 use thematic::ingest::read_corpus;
-use thematic::output::{write_outputs, RunInfo};
+use thematic::output::{write_outputs, DocumentInfo, RunInfo};
 use thematic::segment::{Boilerplate, Unit};
 use thematic::tfidf::DocFreq;
 use thematic::themes::ThemesFile;
@@ -216,6 +216,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let corpus = read_corpus(&corpus_paths)?;
     warn_skipped(&corpus.skipped);
     let result = thematic::fit(&corpus, &themes, &rules, &settings)?;
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
     let info = RunInfo {
         command: "run".into(),
         corpus: corpus_paths,
@@ -223,6 +226,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         model_file: args.model.clone(),
         settings: Some(settings),
         skipped: corpus.skipped.clone(),
+        documents: DocumentInfo::of(&corpus),
     };
     write_outputs(&result, &info, &args.out)?;
     result.model.save(&args.model)?;
@@ -254,6 +258,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         model_file: args.model.clone(),
         settings: None,
         skipped: corpus.skipped.clone(),
+        documents: DocumentInfo::of(&corpus),
     };
     write_outputs(&result, &info, &args.out)?;
     eprintln!(

@@ -88,6 +88,34 @@ pub struct RunInfo {
     pub settings: Option<RunSettings>,
     /// Files skipped at ingest.
     pub skipped: Vec<SkippedFile>,
+    /// The documents read: id, encoding, size.
+    pub documents: Vec<DocumentInfo>,
+}
+
+/// A document as `run.json` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentInfo {
+    /// Document id.
+    pub id: String,
+    /// The encoding its bytes were decoded from.
+    pub encoding: &'static str,
+    /// Size of the decoded text in bytes.
+    pub bytes: usize,
+}
+
+impl DocumentInfo {
+    /// The entries of a corpus's documents.
+    pub fn of(corpus: &crate::ingest::Corpus) -> Vec<Self> {
+        corpus
+            .documents
+            .iter()
+            .map(|d| Self {
+                id: d.id.clone(),
+                encoding: d.encoding,
+                bytes: d.text.len(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -97,6 +125,7 @@ struct RunJson<'a> {
     #[serde(flatten)]
     info: &'a RunInfo,
     counts: Counts,
+    warnings: &'a [String],
     timings: &'a [Timing],
 }
 
@@ -243,6 +272,7 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
             themes: model.themes.len(),
             other: size(None),
         },
+        warnings: &result.warnings,
         timings: &result.timings,
     };
     write_atomic(

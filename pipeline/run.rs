@@ -95,6 +95,8 @@ pub struct RunResult {
     pub model: ThemeModel,
     /// Wall time per stage.
     pub timings: Vec<Timing>,
+    /// Things the user should know that did not stop the run.
+    pub warnings: Vec<String>,
 }
 
 impl RunResult {
@@ -122,6 +124,7 @@ impl RunResult {
             assignments,
             model,
             timings,
+            warnings: Vec::new(),
         }
     }
 }
@@ -281,6 +284,18 @@ pub fn fit(
             tfidf.transform(&seed_terms)
         })
         .collect();
+    let warnings: Vec<String> = themes
+        .themes
+        .iter()
+        .zip(&seed_rows)
+        .filter(|(_, row)| row.indices.is_empty())
+        .map(|(t, _)| {
+            format!(
+                "theme {:?}: none of its seed terms occurs in the corpus, so no passage can take it",
+                t.name
+            )
+        })
+        .collect();
     let anchors = if seed_rows.is_empty() {
         Array2::zeros((0, reduction.dimensions()))
     } else {
@@ -373,7 +388,7 @@ pub fn fit(
     }
     clock.lap("themes");
 
-    Ok(RunResult::new(
+    let mut result = RunResult::new(
         corpus,
         passages,
         dropped,
@@ -381,7 +396,9 @@ pub fn fit(
         assignments,
         model,
         clock.1,
-    ))
+    );
+    result.warnings = warnings;
+    Ok(result)
 }
 
 /// Applies a fitted model to new documents.

@@ -163,7 +163,47 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
         }
         previous_blank = false;
     }
-    spans
+    if spans.iter().all(|(s, e)| e - s <= MAX_PARAGRAPH_BYTES) {
+        return spans;
+    }
+    let mut cut = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        split_long(text, start, end, &mut cut);
+    }
+    cut
+}
+
+/// Paragraphs longer than this are cut (at whitespace when there is any) so that one
+/// runaway line, a whole book without a newline, cannot become a single passage whose
+/// analysis holds the whole file's words at once.
+pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
+
+/// Cuts `[start, end)` of `text` into trimmed pieces of at most [`MAX_PARAGRAPH_BYTES`].
+fn split_long(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let mut from = start;
+    while end - from > MAX_PARAGRAPH_BYTES {
+        let mut cut = from + MAX_PARAGRAPH_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(space) = text[from..cut].rfind(char::is_whitespace) {
+            if space > 0 {
+                cut = from + space;
+            }
+        }
+        push_trimmed(text, from, cut, out);
+        from = cut;
+    }
+    push_trimmed(text, from, end, out);
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[start..end];
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        let s = start + (piece.len() - piece.trim_start().len());
+        out.push((s, s + trimmed.len()));
+    }
 }
 
 /// Lines with their byte offsets, ending at `\n`, `\r\n` or a lone `\r`.
@@ -277,6 +317,26 @@ mod tests {
                 "Last"
             ]
         );
+    }
+
+    #[test]
+    fn a_runaway_line_is_cut_at_whitespace_into_bounded_passages() {
+        let text = "word ".repeat(10_000) + "élan";
+        let spans = paragraph_spans(&text);
+        assert!(spans.len() >= 3, "{} pieces", spans.len());
+        let mut previous_end = 0;
+        for &(s, e) in &spans {
+            assert!(e - s <= MAX_PARAGRAPH_BYTES);
+            assert!(s >= previous_end);
+            assert_eq!(text[s..e].trim(), &text[s..e]);
+            assert!(text[s..e].starts_with("word") || text[s..e].starts_with("élan"));
+            previous_end = e;
+        }
+        assert_eq!(&text[spans.last().unwrap().1 - "élan".len()..], "élan");
+        // No whitespace at all: cut on character boundaries.
+        let text = "é".repeat(20_000);
+        let spans = paragraph_spans(&text);
+        assert_eq!(spans.iter().map(|(s, e)| e - s).sum::<usize>(), text.len());
     }
 
     #[test]
