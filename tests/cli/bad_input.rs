@@ -151,12 +151,9 @@ fn an_out_folder_under_a_regular_file_is_refused_with_its_path() {
     assert_contains("stderr names the output path", &shown(&dirs.out), stderr);
 }
 
-/// An I/O error's own message should appear once. `Error::Read` and `Error::Write`
-/// (pipeline/error.rs) put `{source}` in their message and also expose it as the error's
-/// source, so `main`'s `{e:#}` prints the chain and repeats it:
-/// `cannot read X: No such file or directory (os error 2): No such file or directory (os error 2)`.
+/// Regression: `Error::Read` and `Error::Write` printed the I/O error twice under
+/// `main`'s `{e:#}` (once in their message, once as the error's source).
 #[test]
-
 fn a_missing_corpus_names_the_path_and_the_os_error_once() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("no-such-folder");
@@ -218,4 +215,415 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
     let stderr = outcome.failure();
     assert_contains("stderr names the model", &shown(&truncated), stderr);
     assert_contains("stderr says what is wrong", "truncated", stderr);
+}
+
+/// Runs `thematic run` with the FAST flags on a corpus made of `files` (name, bytes).
+fn run_files(
+    tmp: &Path,
+    files: &[(&str, &[u8])],
+    themes: &str,
+    extra: &[&str],
+) -> (RunDirs, Outcome) {
+    let corpus = tmp.join("corpus");
+    for (name, bytes) in files {
+        write(&corpus.join(name), bytes);
+    }
+    let dirs = RunDirs::new(tmp);
+    let outcome = run_fast(&dirs, &corpus, themes, extra);
+    (dirs, outcome)
+}
+
+/// Every passage and dropped paragraph slices back to the bytes of its file in `corpus`.
+#[track_caller]
+fn assert_spans_are_file_offsets(dirs: &RunDirs, corpus: &Path) {
+    for p in dirs.passages() {
+        let bytes = std::fs::read(corpus.join(&p.doc)).unwrap();
+        assert_same(
+            &format!("{}[{}..{}]", p.doc, p.start, p.end),
+            p.text.as_bytes(),
+            &bytes[p.start..p.end],
+        );
+    }
+}
+
+const PROSE: &str =
+    "The council voted on the harbour budget after a long debate about ferries.\n\n\
+    Fishermen asked the council for a new pier and cheaper moorings in the harbour.\n\n\
+    The mayor said the ferries would run twice a day from spring onwards.\n";
+
+#[test]
+fn binary_files_of_every_kind_are_skipped_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A deterministic pseudo-random byte stream (xorshift), as "random bytes".
+    let mut x: u32 = 2463534242;
+    let random: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+    let gzip = b"\x1f\x8b\x08\0\0\0\0\0\0\x03\xcb\x48\xcd\xc9\xc9\x07\0\x86\xa6\x10\x36\x05\0\0\0";
+    let files: [(&str, &[u8]); 5] = [
+        ("image.txt", png),
+        ("archive.txt", gzip),
+        ("random.txt", &random),
+        (
+            "nul.txt",
+            b"ordinary words and then a \0 NUL byte in the middle",
+        ),
+        ("good.txt", PROSE.as_bytes()),
+    ];
+    let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "2"]);
+    outcome.success();
+    for name in ["image.txt", "archive.txt", "random.txt", "nul.txt"] {
+        let line = outcome
+            .stderr
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no warning names {name}:\n{}", outcome.stderr));
+        assert_contains("a warning", "warning", line);
+    }
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert_same(
+        "skipped files",
+        &serde_json::json!(4),
+        &run["counts"]["skipped_files"],
+    );
+    assert_same(
+        "documents",
+        &serde_json::json!(1),
+        &run["counts"]["documents"],
+    );
+}
+
+#[test]
+fn encodings_and_line_endings_are_decoded_and_offsets_stay_file_offsets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in
+        "Snow fell on the northern passes overnight.\r\n\r\nThe road to the valley stayed closed."
+            .encode_utf16()
+    {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let files: [(&str, &[u8]); 5] = [
+        ("latin1.txt", b"The caf\xe9 on the square served cr\xeape and \x93strong\x94 coffee.\n\nIts owner, Ren\xe9, opened at dawn."),
+        ("utf16.txt", &utf16),
+        ("bom.txt", "\u{feff}A byte-order mark starts this file about lighthouse keepers.\n\nKeepers trimmed the lamp wicks nightly.".as_bytes()),
+        ("crlf.txt", b"Windows line endings end these lines about tides.\r\n\r\nThe tide tables were printed weekly.\r\n"),
+        ("cr.txt", b"Old Mac line endings separate these lines about sails.\r\rSailmakers worked in the loft.\r"),
+    ];
+    let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "3"]);
+    outcome.success();
+    let passages = dirs.passages();
+    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    for expected in [
+        "The café on the square served crêpe and “strong” coffee.",
+        "Snow fell on the northern passes overnight.",
+        "A byte-order mark starts this file about lighthouse keepers.",
+        "The tide tables were printed weekly.",
+        "Sailmakers worked in the loft.",
+    ] {
+        assert!(
+            texts.contains(&expected),
+            "expected passage {expected:?}\n  actual passages: {texts:?}"
+        );
+    }
+    // UTF-8 files (with or without BOM, any line ending) keep file offsets.
+    let corpus = tmp.path().join("corpus");
+    for p in passages
+        .iter()
+        .filter(|p| ["bom.txt", "crlf.txt", "cr.txt"].contains(&p.doc.as_str()))
+    {
+        let bytes = std::fs::read(corpus.join(&p.doc)).unwrap();
+        assert_same(
+            &format!("{}[{}..{}]", p.doc, p.start, p.end),
+            p.text.as_bytes(),
+            &bytes[p.start..p.end],
+        );
+    }
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    let encodings: std::collections::BTreeMap<String, String> = run["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["encoding"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_same("latin1 encoding", "windows-1252", &encodings["latin1.txt"]);
+    assert_same("utf16 encoding", "UTF-16LE", &encodings["utf16.txt"]);
+    assert_same("bom encoding", "UTF-8 (BOM)", &encodings["bom.txt"]);
+}
+
+#[test]
+fn a_50_mb_line_without_newline_is_cut_into_bounded_passages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let words = [
+        "harbour", "ferry", "council", "budget", "pier", "mooring", "tide", "lamp",
+    ];
+    let mut line = String::with_capacity(50 << 20);
+    let mut i = 0usize;
+    while line.len() < 50 << 20 {
+        line.push_str(words[i % words.len()]);
+        line.push_str(if i % 13 == 0 { ". " } else { " " });
+        i = i.wrapping_mul(31).wrapping_add(7) % 1_000_003;
+    }
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("huge.txt"), line.as_bytes());
+    drop(line);
+    let dirs = RunDirs::new(tmp.path());
+    let outcome = run_fast(&dirs, &corpus, "none", &["--k", "3"]);
+    outcome.success();
+    let passages = dirs.passages();
+    assert!(passages.len() > 3000, "{} passages", passages.len());
+    assert!(
+        passages.iter().all(|p| p.end - p.start <= 16 * 1024),
+        "a passage exceeds 16 KiB"
+    );
+}
+
+#[test]
+fn text_of_only_stop_words_or_numbers_names_the_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 2] = [
+        (
+            "stop.txt",
+            b"the and of it was to be or not to be\n\nthey were there then\n",
+        ),
+        ("numbers.txt", b"12 345 6789\n\n2024 03 22\n"),
+    ];
+    let (_, outcome) = run_files(tmp.path(), &files, "none", &["--k", "1"]);
+    let stderr = outcome.failure();
+    assert_contains("names the setting", "min_df", stderr);
+    assert_contains("says why", "stop words or numbers", stderr);
+}
+
+#[test]
+fn documents_in_other_languages_run_and_stem_with_the_chosen_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 2] = [
+        ("ru.txt", "Москва готовится к зиме. Городские службы проверяют отопление.\n\nЖители Москвы ждут первого снега и морозов.\n".as_bytes()),
+        ("es.txt", "Madrid prepara el invierno. Los servicios municipales revisan la calefacción.\n\nLos vecinos de Madrid esperan la primera nevada.\n".as_bytes()),
+    ];
+    let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "2"]);
+    outcome.success();
+    assert_same("passages", &4, &dirs.passages().len());
+    let (_, outcome) = run_files(
+        &tmp.path().join("ru"),
+        &files[..1],
+        "none",
+        &["--k", "1", "--language", "russian"],
+    );
+    outcome.success();
+    let (_, outcome) = run_files(
+        &tmp.path().join("xx"),
+        &files[..1],
+        "none",
+        &["--language", "klingon"],
+    );
+    assert_contains("names the setting", "analyzer.language", outcome.failure());
+}
+
+#[test]
+fn a_duplicate_document_under_another_name_is_skipped_naming_the_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 2] = [
+        ("a.txt", PROSE.as_bytes()),
+        ("b-copy.txt", PROSE.as_bytes()),
+    ];
+    let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "2"]);
+    outcome.success();
+    let line = outcome
+        .stderr
+        .lines()
+        .find(|l| l.contains("b-copy.txt"))
+        .unwrap_or_else(|| panic!("{}", outcome.stderr));
+    assert_contains("names the first copy", "a.txt", line);
+    let docs: std::collections::BTreeSet<String> =
+        dirs.passages().into_iter().map(|p| p.doc).collect();
+    assert_same(
+        "documents",
+        &["a.txt".to_string()].into_iter().collect(),
+        &docs,
+    );
+}
+
+#[test]
+fn one_passage_and_fewer_passages_than_clusters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one: [(&str, &[u8]); 1] = [(
+        "one.txt",
+        b"A single paragraph about a lighthouse keeper and his lamp.",
+    )];
+    // Pure discovery: k is capped at the one passage.
+    let (dirs, outcome) = run_files(&tmp.path().join("a"), &one, "none", &[]);
+    outcome.success();
+    assert_same("passages", &1, &dirs.passages().len());
+    // Four named themes cannot be four clusters of one passage: a clear error.
+    let (_, outcome) = run_files(&tmp.path().join("b"), &one, &seed_themes_arg(), &[]);
+    let stderr = outcome.failure();
+    assert_contains("names --k", "--k", stderr);
+    assert_contains("gives the passage count", "(1)", stderr);
+}
+
+#[test]
+fn a_theme_whose_seed_terms_never_occur_is_reported_and_takes_no_passage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    write(&themes, "[[theme]]\nname = \"Harbour\"\nseed_terms = [\"harbour\", \"pier\"]\n\n[[theme]]\nname = \"Volcanoes\"\nseed_terms = [\"volcano\", \"lava\"]\n");
+    let files: [(&str, &[u8]); 1] = [("a.txt", PROSE.as_bytes())];
+    let (dirs, outcome) = run_files(tmp.path(), &files, themes.to_str().unwrap(), &[]);
+    outcome.success();
+    let line = outcome
+        .stderr
+        .lines()
+        .find(|l| l.contains("Volcanoes"))
+        .unwrap_or_else(|| panic!("{}", outcome.stderr));
+    assert_contains("a warning", "warning", line);
+    assert!(dirs.passages().iter().all(|p| p.theme != "Volcanoes"));
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert!(
+        run["warnings"].to_string().contains("Volcanoes"),
+        "{}",
+        run["warnings"]
+    );
+}
+
+#[test]
+fn an_empty_theme_list_is_refused_pointing_to_themes_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    write(&themes, "# no themes\n[aliases]\n\"x\" = [\"y\"]\n");
+    let (_, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        themes.to_str().unwrap(),
+        &[],
+    );
+    let stderr = outcome.failure();
+    assert_contains("names the file", "themes.toml", stderr);
+    assert_contains("points to the way out", "--themes none", stderr);
+}
+
+#[test]
+fn a_model_of_an_unknown_analyzer_is_refused_naming_the_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirs, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        "none",
+        &["--k", "2"],
+    );
+    outcome.success();
+    let mut model: serde_json::Value = read_json(&dirs.model);
+    model["analyzer"]["language"] = serde_json::json!("klingon");
+    let other = tmp.path().join("other.json");
+    write(&other, serde_json::to_vec(&model).unwrap());
+    let outcome = thematic(
+        tmp.path(),
+        [
+            "classify".as_ref(),
+            "--model".as_ref(),
+            other.as_os_str(),
+            "--out".as_ref(),
+            tmp.path().join("c").as_os_str(),
+            tmp.path().join("corpus").as_os_str(),
+        ],
+    );
+    assert_contains("names the setting", "analyzer.language", outcome.failure());
+}
+
+#[test]
+fn symlink_loops_and_dangling_links_are_skipped_with_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("a.txt"), PROSE);
+    std::os::unix::fs::symlink(&corpus, corpus.join("loop")).unwrap();
+    std::os::unix::fs::symlink(corpus.join("missing.txt"), corpus.join("dangling.txt")).unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    let outcome = run_fast(&dirs, &corpus, "none", &["--k", "2"]);
+    outcome.success();
+    assert_contains("warns about the loop", "loop", &outcome.stderr);
+    assert_contains(
+        "warns about the dangling link",
+        "dangling.txt",
+        &outcome.stderr,
+    );
+    assert_spans_are_file_offsets(&dirs, &corpus);
+}
+
+/// Root reads files whatever their mode, so this only bites for other users; as root the
+/// test checks that the run still succeeds.
+#[test]
+fn an_unreadable_file_is_skipped_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("a.txt"), PROSE);
+    write(
+        &corpus.join("secret.txt"),
+        "The secret plans of the harbour board.",
+    );
+    std::fs::set_permissions(
+        corpus.join("secret.txt"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let readable = std::fs::read(corpus.join("secret.txt")).is_ok();
+    let dirs = RunDirs::new(tmp.path());
+    let outcome = run_fast(&dirs, &corpus, "none", &["--k", "2"]);
+    outcome.success();
+    if !readable {
+        let line = outcome
+            .stderr
+            .lines()
+            .find(|l| l.contains("secret.txt"))
+            .unwrap_or_else(|| panic!("{}", outcome.stderr));
+        assert_contains("a warning", "unreadable", line);
+    }
+}
+
+/// A full disk: a tiny tmpfs as the output folder (needs permission to mount; skipped
+/// with a message where the sandbox forbids it). The run fails naming the file it could
+/// not write, and nothing half-written is left under the final names.
+#[test]
+fn a_full_disk_fails_cleanly_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mount = tmp.path().join("tiny");
+    std::fs::create_dir(&mount).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&mount)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    let mut dirs = RunDirs::new(tmp.path());
+    dirs.out = mount.join("out");
+    let outcome = run_fast(&dirs, &seeds_dir(), &seed_themes_arg(), &[]);
+    let stderr = outcome.failure().to_string();
+    assert_contains("names the output folder", &shown(&dirs.out), &stderr);
+    assert_contains("says why", "No space left", &stderr);
+    for entry in std::fs::read_dir(&dirs.out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.is_empty() || text.ends_with('\n'),
+                "{} is half-written",
+                path.display()
+            );
+        }
+    }
+    let _ = std::process::Command::new("umount").arg(&mount).status();
 }
