@@ -2,6 +2,7 @@
 //! discovery and document units.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::util::*;
 
@@ -374,4 +375,115 @@ fn same_file_names_in_two_corpus_folders_stay_distinct_documents() {
         &passages.len(),
         &counted,
     );
+}
+
+/// A corpus of `n` documents, each a deterministic shuffle of seed paragraphs, so the fit
+/// takes long enough to be interrupted at several points.
+fn shuffled_corpus(dir: &Path, n: usize) {
+    let paragraphs: Vec<String> = seed_doc_names()
+        .iter()
+        .flat_map(|d| {
+            String::from_utf8(seed_bytes(d))
+                .unwrap()
+                .split('\n')
+                .filter(|l| l.trim().len() > 40)
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    std::fs::create_dir_all(dir).unwrap();
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    for d in 0..n {
+        let mut text = String::new();
+        for _ in 0..30 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            text.push_str(&paragraphs[(x % paragraphs.len() as u64) as usize]);
+            text.push_str("\n\n");
+        }
+        std::fs::write(dir.join(format!("doc{d:04}.txt")), text).unwrap();
+    }
+}
+
+/// Every output file is whole: JSON parses, each JSONL line parses, the CSV has equal
+/// rows, each PNG ends with its IEND chunk, each SVG is closed, the model loads.
+#[track_caller]
+fn assert_outputs_whole(dirs: &RunDirs, when: &str) {
+    for name in ["passages.jsonl", "dropped.jsonl"] {
+        for (i, line) in read_text(&dirs.out.join(name)).lines().enumerate() {
+            serde_json::from_str::<serde_json::Value>(line)
+                .unwrap_or_else(|e| panic!("{when}: {name}:{} does not parse: {e}", i + 1));
+        }
+    }
+    for name in ["themes.json", "run.json"] {
+        serde_json::from_str::<serde_json::Value>(&read_text(&dirs.out.join(name)))
+            .unwrap_or_else(|e| panic!("{when}: {name} does not parse: {e}"));
+    }
+    let (header, rows) = read_csv(&dirs.out.join("documents.csv"));
+    assert!(
+        rows.iter().all(|r| r.len() == header.len()),
+        "{when}: ragged documents.csv"
+    );
+    for chart in CHARTS {
+        let png = read_bytes(&dirs.plots.join(format!("{chart}.png")));
+        assert!(
+            png.ends_with(b"IEND\xaeB`\x82"),
+            "{when}: {chart}.png is cut short"
+        );
+        let svg = read_text(&dirs.plots.join(format!("{chart}.svg")));
+        assert!(
+            svg.trim_end().ends_with("</svg>"),
+            "{when}: {chart}.svg is cut short"
+        );
+    }
+    thematic::ThemeModel::load(&dirs.model).unwrap_or_else(|e| panic!("{when}: model: {e}"));
+}
+
+/// Interrupted runs lose nothing: a complete run, then runs killed with SIGKILL at
+/// several points; after each, the outputs, charts and model are still whole.
+#[test]
+fn a_run_killed_at_any_point_leaves_every_output_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    shuffled_corpus(&corpus, 120);
+    let dirs = RunDirs::new(tmp.path());
+    let args = |seed: &str| -> Vec<std::ffi::OsString> {
+        let mut a: Vec<std::ffi::OsString> =
+            vec!["run".into(), "--corpus".into(), corpus.clone().into()];
+        for (flag, path) in [
+            ("--out", &dirs.out),
+            ("--plots", &dirs.plots),
+            ("--model", &dirs.model),
+        ] {
+            a.push(flag.into());
+            a.push(path.into());
+        }
+        for s in ["--themes", "none", "--dimensions", "20", "--seed", seed] {
+            a.push(s.into());
+        }
+        a
+    };
+    thematic(tmp.path(), args("1")).success();
+    assert_outputs_whole(&dirs, "after the complete run");
+    let started = std::time::Instant::now();
+    thematic(tmp.path(), args("2")).success();
+    let full = started.elapsed();
+    // Most kills land in the last fifth, where the files are written.
+    let fractions = [0.05, 0.3, 0.6].into_iter().chain((0..10).map(|i| 0.8 + 0.02 * i as f64));
+    for fraction in fractions {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thematic"))
+            .args(args("3"))
+            .current_dir(tmp.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(fraction));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        assert_outputs_whole(
+            &dirs,
+            &format!("after a kill at {:.0}% of a run", fraction * 100.0),
+        );
+    }
 }
