@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
 use thematic::ingest::read_corpus;
-use thematic::output::{write_outputs, DocumentInfo, RunInfo};
+use thematic::output::{remove_stale_temp_files, write_outputs, DocumentInfo, RunInfo};
 use thematic::segment::{Boilerplate, Unit};
 use thematic::tfidf::DocFreq;
 use thematic::themes::ThemesFile;
@@ -212,6 +212,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        remove_stale_temp_files(dir);
     }
     let corpus = read_corpus(&corpus_paths)?;
     warn_skipped(&corpus.skipped);

@@ -11,6 +11,21 @@ use crate::ingest::SkippedFile;
 use crate::run::{Exemplar, RunResult, RunSettings, Timing};
 use crate::themes::{TermWeight, ThemeKind};
 
+/// Temporary files start with this, so a run can clear the ones a killed run left.
+const TEMP_PREFIX: &str = ".thematic-tmp-";
+
+/// Removes temporary files that an interrupted run left in `dir` (never anything else).
+pub fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -23,7 +38,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(error)?;
     tmp.write_all(bytes).map_err(error)?;
     tmp.as_file().sync_all().map_err(error)?;
     tmp.persist(path).map_err(|e| error(e.error))?;

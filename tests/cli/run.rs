@@ -470,7 +470,9 @@ fn a_run_killed_at_any_point_leaves_every_output_whole() {
     thematic(tmp.path(), args("2")).success();
     let full = started.elapsed();
     // Most kills land in the last fifth, where the files are written.
-    let fractions = [0.05, 0.3, 0.6].into_iter().chain((0..10).map(|i| 0.8 + 0.02 * i as f64));
+    let fractions = [0.05, 0.3, 0.6]
+        .into_iter()
+        .chain((0..10).map(|i| 0.8 + 0.02 * i as f64));
     for fraction in fractions {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thematic"))
             .args(args("3"))
@@ -485,5 +487,15 @@ fn a_run_killed_at_any_point_leaves_every_output_whole() {
             &dirs,
             &format!("after a kill at {:.0}% of a run", fraction * 100.0),
         );
+    }
+    // The next run clears what the killed ones left behind.
+    thematic(tmp.path(), args("1")).success();
+    for dir in [&dirs.out, &dirs.plots] {
+        let leftovers: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert_same("temporary files left", &Vec::<String>::new(), &leftovers);
     }
 }
