@@ -6,12 +6,15 @@
 //! linfa-linalg's SVD take a dense matrix, and a dense passages x vocabulary matrix of a
 //! million passages would not fit in memory. Every product below touches the sparse matrix
 //! only through its non-zeros, so the cost is linear in them; the only decompositions are
-//! of small `l x l` matrices (`l` = dimensions + oversampling).
+//! of small `l x l` matrices (`l` = dimensions + oversampling), and the largest dense
+//! matrices are `terms x l`.
 
 use linfa_linalg::eigh::Eigh;
+use ndarray::parallel::prelude::*;
 use ndarray::{s, Array1, Array2, ArrayView1, Axis};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -49,26 +52,55 @@ pub struct FittedReduction {
     pub singular_values: Vec<f64>,
 }
 
-/// `X * M` for sparse `X` (rows) and dense `M` (`n_cols x l`).
+/// `X * M` for sparse `X` (rows) and dense `M` (`n_cols x l`). Rows are independent, so
+/// they are computed in parallel with the same result on any number of threads.
 fn sparse_times(rows: &[SparseRow], m: &Array2<f64>) -> Array2<f64> {
     let mut out = Array2::zeros((rows.len(), m.ncols()));
-    for (row, mut target) in rows.iter().zip(out.outer_iter_mut()) {
-        for (&j, &v) in row.indices.iter().zip(&row.values) {
-            target.scaled_add(v, &m.row(j as usize));
-        }
-    }
+    out.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .zip(rows.par_iter())
+        .for_each(|(mut target, row)| {
+            for (&j, &v) in row.indices.iter().zip(&row.values) {
+                target.scaled_add(v, &m.row(j as usize));
+            }
+        });
     out
 }
 
-/// `X^T * M` for sparse `X` (rows) and dense `M` (`n_rows x l`).
-fn sparse_transpose_times(rows: &[SparseRow], n_cols: usize, m: &Array2<f64>) -> Array2<f64> {
-    let mut out = Array2::zeros((n_cols, m.ncols()));
-    for (row, source) in rows.iter().zip(m.outer_iter()) {
-        for (&j, &v) in row.indices.iter().zip(&row.values) {
-            out.row_mut(j as usize).scaled_add(v, &source);
-        }
+/// Number of partial sums in [`gram_times`]: fixed, not the thread count, so the sum is
+/// added in the same order and gives the same bits on one thread or many.
+const PARTIALS: usize = 2;
+
+/// `X^T X M` for sparse `X` (rows) and dense `M` (`n_cols x l`), without the `n x l`
+/// intermediate: each row's `x M` is used at once and dropped. Memory is
+/// `PARTIALS x n_cols x l`, whatever the number of rows.
+fn gram_times(rows: &[SparseRow], m: &Array2<f64>) -> Array2<f64> {
+    let chunk = rows.len().div_ceil(PARTIALS).max(1);
+    let partials: Vec<Array2<f64>> = rows
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut out = Array2::zeros(m.raw_dim());
+            let mut projected = Array1::zeros(m.ncols());
+            for row in part {
+                projected.fill(0.0);
+                for (&j, &v) in row.indices.iter().zip(&row.values) {
+                    projected.scaled_add(v, &m.row(j as usize));
+                }
+                for (&j, &v) in row.indices.iter().zip(&row.values) {
+                    out.row_mut(j as usize).scaled_add(v, &projected);
+                }
+            }
+            out
+        })
+        .collect();
+    let mut partials = partials.into_iter();
+    let mut sum = partials
+        .next()
+        .unwrap_or_else(|| Array2::zeros(m.raw_dim()));
+    for p in partials {
+        sum += &p;
     }
-    out
+    sum
 }
 
 /// Eigenpairs of a symmetric matrix, largest first, dropping those below `rel * largest`.
@@ -115,18 +147,21 @@ impl ReductionSettings {
         let l = (self.dimensions + self.oversample).min(rank_bound).max(1);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let omega = Array2::from_shape_simple_fn((n_cols, l), || rng.gen_range(-1.0..1.0));
-        let mut q = orthonormalize(sparse_times(rows, &omega))?;
+        // Subspace iteration on X^T X (the randomized range finder run on the term side):
+        // every step costs two passes over the non-zeros plus work on n_cols x l, and
+        // nothing of size passages x l is ever held.
+        let mut z = orthonormalize(omega)?;
         for _ in 0..self.power_iterations {
-            let z = orthonormalize(sparse_transpose_times(rows, n_cols, &q))?;
-            q = orthonormalize(sparse_times(rows, &z))?;
+            z = orthonormalize(gram_times(rows, &z))?;
         }
-        // B = Q^T X; its right singular vectors are X's. B B^T = Bt^T Bt is l x l.
-        let bt = sparse_transpose_times(rows, n_cols, &q);
-        let (values, u) = top_eigen(&bt.t().dot(&bt), 1e-12)?;
+        // Rayleigh-Ritz: the eigenpairs of Z^T X^T X Z are the squared singular values
+        // and, through Z, the right singular vectors.
+        let gram = z.t().dot(&gram_times(rows, &z));
+        let gram = (&gram + &gram.t()) * 0.5;
+        let (values, u) = top_eigen(&gram, 1e-12)?;
         let d = self.dimensions.min(values.len());
         let singular_values: Vec<f64> = values[..d].iter().map(|v| v.sqrt()).collect();
-        let inverse = Array1::from_iter(singular_values.iter().map(|s| 1.0 / s));
-        let mut components = bt.dot(&u.slice(s![.., ..d])) * &inverse;
+        let mut components = z.dot(&u.slice(s![.., ..d]));
         // A singular vector's sign is arbitrary; fix it so the largest entry is positive.
         for mut column in components.columns_mut() {
             let peak = column

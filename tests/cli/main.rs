@@ -6,4 +6,5 @@ mod util;
 mod bad_input;
 mod classify;
 mod evaluate;
+mod properties;
 mod run;
