@@ -3,9 +3,18 @@
 //! Unicode word segmentation (UAX #29) -> typographic apostrophes folded -> alias folding
 //! on the raw words (so "Islamic State in Khorasan" becomes one term before "in" is dropped
 //! as a stop word) -> lowercase -> possessive `'s` stripped -> stop words and tokens without
-//! letters dropped -> Snowball stem (cached per word) -> optional n-grams.
+//! letters dropped -> Snowball stem -> optional n-grams.
+//!
+//! Everything a word becomes (its term, or nothing) is worked out once per distinct word
+//! and cached, and terms are small integer ids: the hot loop allocates nothing per token.
+//! A corpus is analyzed in parallel chunks whose ids are merged into one sorted vocabulary,
+//! so the result does not depend on the number of threads.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -72,22 +81,45 @@ struct AliasWord {
     exact_case: bool,
 }
 
-/// The checked, ready-to-run analyzer built from [`AnalyzerSettings`].
-pub struct Analyzer {
+/// The checked settings and the tables built from them; shared by every worker.
+struct Tables {
     settings: AnalyzerSettings,
-    stemmer: Stemmer,
-    stop_words: std::collections::HashSet<&'static str>,
+    algorithm: Algorithm,
+    stop_words: HashSet<&'static str>,
     /// Alias phrases keyed by their first word (lowercase), longest first.
     aliases: HashMap<String, Vec<(Vec<AliasWord>, String)>>,
-    /// Word -> stem. Corpora repeat a small vocabulary many times; stemming each
-    /// occurrence again is most of the analyzer's cost.
-    stem_cache: HashMap<String, String>,
+}
+
+/// What a distinct word of the text becomes.
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    /// Its term id, or `None` for a stop word, a number or a too-short word.
+    term: Option<u32>,
+    /// Whether an alias phrase can start with it.
+    alias_start: bool,
+    /// How often it was seen (to pick each term's display form).
+    count: u32,
+}
+
+/// The analyzer: checked settings plus per-worker caches. [`Analyzer::fork`] gives a worker
+/// its own caches over the same tables.
+pub struct Analyzer {
+    tables: Arc<Tables>,
+    stemmer: Stemmer,
+    /// Word as written -> what it becomes. Corpora repeat a small vocabulary many times.
+    /// (FxHash: these keys are short, and SipHash's DoS resistance buys nothing here.)
+    words: FxHashMap<String, WordInfo>,
+    /// Term id -> term, and back.
+    terms: Vec<String>,
+    term_ids: FxHashMap<String, u32>,
+    /// Surface forms of alias phrases (rare, so kept apart from `words`).
+    alias_surfaces: HashMap<(u32, String), u32>,
 }
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Analyzer")
-            .field("settings", &self.settings)
+            .field("settings", &self.tables.settings)
             .finish()
     }
 }
@@ -137,13 +169,46 @@ const ENGLISH_REPORTING_WORDS: [&str; 16] = [
     "including",
 ];
 
-fn fold_quotes(word: &str) -> String {
-    word.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
+const QUOTES: [char; 3] = ['\u{2019}', '\u{2018}', '\u{02BC}'];
+
+fn fold_quotes(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.contains(QUOTES) {
+        word.replace(QUOTES, "'").into()
+    } else {
+        word.into()
+    }
 }
 
 fn is_acronym(word: &str) -> bool {
     word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase)
 }
+
+/// The lowercase word without a possessive `'s` (or bare `'`), as readers know it.
+fn surface(folded: &str) -> String {
+    let lower = folded.to_lowercase();
+    match lower
+        .strip_suffix("'s")
+        .or_else(|| lower.strip_suffix('\''))
+    {
+        Some(stripped) => stripped.to_string(),
+        None => lower,
+    }
+}
+
+/// A corpus's passages as term ids, with the sorted vocabulary of every term seen.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzedCorpus {
+    /// Every term seen, sorted; a term's id is its index.
+    pub terms: Vec<String>,
+    /// Per passage, its terms (words, then n-grams) as ids into `terms`.
+    pub passages: Vec<Vec<u32>>,
+    /// Per term, its most frequent surface form (ties: alphabetically first).
+    pub display: Vec<String>,
+}
+
+/// Passages per parallel chunk: large enough that merging chunk vocabularies is cheap,
+/// small enough to keep both cores busy.
+const CHUNK: usize = 2048;
 
 impl Analyzer {
     /// Checks the settings and builds the analyzer.
@@ -159,7 +224,7 @@ impl Analyzer {
             });
         }
         let stop_words = if settings.stop_words {
-            let mut words: std::collections::HashSet<&'static str> = stop_words::lookup(code)
+            let mut words: HashSet<&'static str> = stop_words::lookup(code)
                 .unwrap_or(&[])
                 .iter()
                 .copied()
@@ -177,7 +242,7 @@ impl Analyzer {
                 let words: Vec<AliasWord> = variant
                     .unicode_words()
                     .map(|w| {
-                        let w = fold_quotes(w);
+                        let w = fold_quotes(w).into_owned();
                         AliasWord {
                             exact_case: is_acronym(&w),
                             text: if is_acronym(&w) { w } else { w.to_lowercase() },
@@ -194,78 +259,112 @@ impl Analyzer {
         for phrases in aliases.values_mut() {
             phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
         }
-        Ok(Self {
-            stemmer: Stemmer::create(algorithm),
+        Ok(Self::with_tables(Arc::new(Tables {
+            settings,
+            algorithm,
             stop_words,
             aliases,
-            stem_cache: HashMap::new(),
-            settings,
-        })
+        })))
+    }
+
+    fn with_tables(tables: Arc<Tables>) -> Self {
+        Self {
+            stemmer: Stemmer::create(tables.algorithm),
+            tables,
+            words: FxHashMap::default(),
+            terms: Vec::new(),
+            term_ids: FxHashMap::default(),
+            alias_surfaces: HashMap::new(),
+        }
+    }
+
+    /// An analyzer with the same settings and empty caches, for another worker.
+    pub fn fork(&self) -> Self {
+        Self::with_tables(Arc::clone(&self.tables))
     }
 
     /// The settings this analyzer was built from.
     pub fn settings(&self) -> &AnalyzerSettings {
-        &self.settings
+        &self.tables.settings
     }
 
-    /// The words of `text` as terms with byte spans (no n-grams).
-    pub fn tokens(&mut self, text: &str) -> Vec<Token> {
-        // (start, end, folded word): folding changes byte lengths, so keep the real end.
-        let words: Vec<(usize, usize, String)> = text
-            .unicode_word_indices()
-            .map(|(i, w)| (i, i + w.len(), fold_quotes(w)))
-            .collect();
-        let mut tokens = Vec::with_capacity(words.len());
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(term.to_string());
+        self.term_ids.insert(term.to_string(), id);
+        id
+    }
+
+    /// What `word` (as written) becomes; worked out on first sight, then cached.
+    fn word(&mut self, word: &str) -> WordInfo {
+        if let Some(info) = self.words.get_mut(word) {
+            info.count += 1;
+            return *info;
+        }
+        let folded = fold_quotes(word);
+        let tables = Arc::clone(&self.tables);
+        let alias_start = tables.aliases.contains_key(&folded.to_lowercase());
+        let lower = surface(&folded);
+        let keep = lower.chars().count() >= tables.settings.min_chars
+            && lower.chars().any(char::is_alphabetic)
+            && !tables.stop_words.contains(lower.as_str());
+        let term = keep.then(|| {
+            let stem = self.stemmer.stem(&lower).into_owned();
+            self.intern(&stem)
+        });
+        let info = WordInfo {
+            term,
+            alias_start,
+            count: 1,
+        };
+        self.words.insert(word.to_string(), info);
+        info
+    }
+
+    /// Calls `emit(term id, start, end)` for each term of `text` in order (no n-grams).
+    fn scan(&mut self, text: &str, mut emit: impl FnMut(u32, usize, usize)) {
+        let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
         let mut i = 0;
         while i < words.len() {
-            if let Some((len, term)) = self.alias_at(&words[i..]) {
-                tokens.push(Token {
-                    term,
-                    start: words[i].0,
-                    end: words[i + len - 1].1,
-                });
-                i += len;
-                continue;
-            }
-            let (start, end, word) = &words[i];
-            i += 1;
-            let mut lower = word.to_lowercase();
-            if let Some(stripped) = lower
-                .strip_suffix("'s")
-                .or_else(|| lower.strip_suffix('\''))
-            {
-                lower = stripped.to_string();
-            }
-            if lower.chars().count() < self.settings.min_chars
-                || !lower.chars().any(char::is_alphabetic)
-                || self.stop_words.contains(lower.as_str())
-            {
-                continue;
-            }
-            let term = match self.stem_cache.get(&lower) {
-                Some(stem) => stem.clone(),
-                None => {
-                    let stem = self.stemmer.stem(&lower).into_owned();
-                    self.stem_cache.insert(lower, stem.clone());
-                    stem
+            let (start, word) = words[i];
+            let info = self.word(word);
+            if info.alias_start {
+                if let Some((len, term)) = self.alias_at(&words[i..]) {
+                    let (last_start, last) = words[i + len - 1];
+                    let end = last_start + last.len();
+                    let id = self.intern(&term);
+                    *self
+                        .alias_surfaces
+                        .entry((id, fold_quotes(&text[start..end]).to_lowercase()))
+                        .or_default() += 1;
+                    // The first word was counted as a word of its own; it was not one.
+                    if let Some(first) = self.words.get_mut(word) {
+                        first.count -= 1;
+                    }
+                    emit(id, start, end);
+                    i += len;
+                    continue;
                 }
-            };
-            tokens.push(Token {
-                term,
-                start: *start,
-                end: *end,
-            });
+            }
+            if let Some(id) = info.term {
+                emit(id, start, start + word.len());
+            }
+            i += 1;
         }
-        tokens
     }
 
     /// The longest alias phrase starting at `words[0]`: (words consumed, canonical term).
-    fn alias_at(&self, words: &[(usize, usize, String)]) -> Option<(usize, String)> {
-        let phrases = self.aliases.get(&words[0].2.to_lowercase())?;
+    fn alias_at(&self, words: &[(usize, &str)]) -> Option<(usize, String)> {
+        let first = fold_quotes(words[0].1).to_lowercase();
+        let phrases = self.tables.aliases.get(&first)?;
         phrases.iter().find_map(|(phrase, term)| {
             let matches = phrase.len() <= words.len()
-                && phrase.iter().zip(words).all(|(p, (_, _, w))| {
-                    let w = w.strip_suffix("'s").unwrap_or(w);
+                && phrase.iter().zip(words).all(|(p, (_, w))| {
+                    let w = fold_quotes(w);
+                    let w = w.strip_suffix("'s").unwrap_or(&w);
                     if p.exact_case {
                         w == p.text
                     } else {
@@ -276,20 +375,111 @@ impl Analyzer {
         })
     }
 
-    /// The terms of `text`: word terms followed by their n-grams up to `ngram_max`.
-    pub fn terms(&mut self, text: &str) -> Vec<String> {
-        let tokens = self.tokens(text);
-        self.terms_of(tokens)
+    /// The words of `text` as terms with byte spans (no n-grams).
+    pub fn tokens(&mut self, text: &str) -> Vec<Token> {
+        let mut spans = Vec::new();
+        self.scan(text, |id, start, end| spans.push((id, start, end)));
+        spans
+            .into_iter()
+            .map(|(id, start, end)| Token {
+                term: self.terms[id as usize].clone(),
+                start,
+                end,
+            })
+            .collect()
     }
 
-    /// The terms of already-made tokens: their terms followed by the n-grams.
-    pub fn terms_of(&self, tokens: Vec<Token>) -> Vec<String> {
-        let words: Vec<String> = tokens.into_iter().map(|t| t.term).collect();
-        let mut terms = words.clone();
-        for n in 2..=self.settings.ngram_max {
-            terms.extend(words.windows(n).map(|w| w.join(" ")));
+    /// Term ids of `text` (ids into this analyzer's own interner): words, then n-grams.
+    fn ids(&mut self, text: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        self.scan(text, |id, _, _| ids.push(id));
+        let n_words = ids.len();
+        for n in 2..=self.tables.settings.ngram_max {
+            for w in 0..n_words.saturating_sub(n - 1) {
+                let gram = ids[w..w + n]
+                    .iter()
+                    .map(|&id| self.terms[id as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let id = self.intern(&gram);
+                ids.push(id);
+            }
         }
-        terms
+        ids
+    }
+
+    /// The terms of `text`: word terms followed by their n-grams up to `ngram_max`.
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        self.ids(text)
+            .into_iter()
+            .map(|id| self.terms[id as usize].clone())
+            .collect()
+    }
+
+    /// Analyzes many texts in parallel. Each chunk of texts has its own analyzer; their
+    /// term ids are then mapped into the sorted union of the chunks' terms, so ids (and
+    /// everything downstream) are the same for any number of threads.
+    pub fn analyze_corpus(&self, texts: &[&str]) -> AnalyzedCorpus {
+        let chunks: Vec<(Analyzer, Vec<Vec<u32>>)> = texts
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut worker = self.fork();
+                let ids = chunk.iter().map(|t| worker.ids(t)).collect();
+                (worker, ids)
+            })
+            .collect();
+        let mut terms: Vec<String> = chunks
+            .iter()
+            .flat_map(|(w, _)| w.terms.iter().cloned())
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let global = |term: &str| terms.binary_search_by(|t| t.as_str().cmp(term)).unwrap() as u32;
+        // Surface counts per term: words (through their cached term) and alias phrases.
+        let mut surfaces: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); terms.len()];
+        let mut passages = Vec::with_capacity(texts.len());
+        for (worker, ids) in chunks {
+            let to_global: Vec<u32> = worker.terms.iter().map(|t| global(t)).collect();
+            for (word, info) in &worker.words {
+                if let Some(id) = info.term {
+                    *surfaces[to_global[id as usize] as usize]
+                        .entry(surface(&fold_quotes(word)))
+                        .or_default() += u64::from(info.count);
+                }
+            }
+            for ((id, form), count) in &worker.alias_surfaces {
+                *surfaces[to_global[*id as usize] as usize]
+                    .entry(form.clone())
+                    .or_default() += u64::from(*count);
+            }
+            passages.extend(ids.into_iter().map(|row| {
+                row.into_iter()
+                    .map(|id| to_global[id as usize])
+                    .collect::<Vec<u32>>()
+            }));
+        }
+        let display = terms
+            .iter()
+            .zip(&surfaces)
+            .map(|(term, forms)| {
+                // BTreeMap order makes the alphabetically first win ties.
+                forms
+                    .iter()
+                    .fold(
+                        None,
+                        |best: Option<(&String, u64)>, (form, &count)| match best {
+                            Some((_, c)) if c >= count => best,
+                            _ => Some((form, count)),
+                        },
+                    )
+                    .map_or_else(|| term.clone(), |(form, _)| form.clone())
+            })
+            .collect();
+        AnalyzedCorpus {
+            terms,
+            passages,
+            display,
+        }
     }
 }
 

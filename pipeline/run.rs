@@ -2,10 +2,10 @@
 //! -> clusters -> themes, for fitting a model (`thematic run`) or applying one
 //! (`thematic classify`).
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::{Analyzer, AnalyzerSettings};
@@ -142,34 +142,6 @@ impl Clock {
     }
 }
 
-/// Analyzes every passage; also counts, per term, the surface words it came from.
-fn analyze_all(
-    analyzer: &mut Analyzer,
-    passages: &[Passage],
-    surfaces: Option<&mut HashMap<String, BTreeMap<String, usize>>>,
-) -> Vec<Vec<String>> {
-    let mut surfaces = surfaces;
-    passages
-        .iter()
-        .map(|p| {
-            let tokens = analyzer.tokens(&p.text);
-            if let Some(s) = surfaces.as_deref_mut() {
-                for t in &tokens {
-                    let word = p.text[t.start..t.end]
-                        .replace('\u{2019}', "'")
-                        .to_lowercase();
-                    let word = word.strip_suffix("'s").unwrap_or(&word).to_string();
-                    *s.entry(t.term.clone())
-                        .or_default()
-                        .entry(word)
-                        .or_default() += 1;
-                }
-            }
-            analyzer.terms_of(tokens)
-        })
-        .collect()
-}
-
 /// The display terms of a TF-IDF row, heaviest first.
 fn row_terms(row: &SparseRow, display: &[String], top: usize) -> Vec<String> {
     let mut pairs: Vec<(u32, f64)> = row
@@ -248,23 +220,29 @@ pub fn fit(
     let mut analyzer_settings = settings.analyzer.clone();
     analyzer_settings.aliases = themes.all_aliases();
     let mut analyzer = Analyzer::new(analyzer_settings)?;
-    let mut surfaces = HashMap::new();
-    let terms = analyze_all(&mut analyzer, &passages, Some(&mut surfaces));
+    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    let analyzed = analyzer.analyze_corpus(&texts);
     clock.lap("analyze");
 
-    let tfidf = settings.tfidf.fit(&terms)?;
-    let rows: Vec<SparseRow> = terms.iter().map(|t| tfidf.transform(t)).collect();
-    let display: Vec<String> = tfidf
-        .vocabulary
-        .iter()
-        .map(|term| {
-            // Most frequent surface word; ties go to the alphabetically first. n-grams
-            // and unseen terms show as they are.
-            surfaces
-                .get(term)
-                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
-                .map_or_else(|| term.clone(), |(w, _)| w.clone())
-        })
+    let (tfidf, columns) = settings
+        .tfidf
+        .fit_ids(&analyzed.terms, &analyzed.passages)?;
+    // Each passage's terms as vocabulary columns (pruned terms dropped), kept for the
+    // themes' class-based TF-IDF below.
+    let term_ids: Vec<Vec<u32>> = analyzed
+        .passages
+        .par_iter()
+        .map(|ids| ids.iter().filter_map(|&id| columns[id as usize]).collect())
+        .collect();
+    let rows: Vec<SparseRow> = term_ids
+        .par_iter()
+        .map(|cols| tfidf.transform_columns(cols.clone()))
+        .collect();
+    let display: Vec<String> = analyzed
+        .display
+        .into_iter()
+        .zip(&columns)
+        .filter_map(|(d, c)| c.map(|_| d))
         .collect();
     clock.lap("tfidf");
 
@@ -348,10 +326,6 @@ pub fn fit(
         settings: settings.themes.clone(),
     };
     let assignments = model.assign(vectors.view());
-    let term_ids: Vec<Vec<u32>> = terms
-        .iter()
-        .map(|ts| ts.iter().filter_map(|t| model.tfidf.column(t)).collect())
-        .collect();
     let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
     model.theme_terms = class_tfidf(
         &theme_of,
@@ -411,7 +385,7 @@ pub fn classify(
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.lap("segment");
     let mut analyzer = Analyzer::new(model.analyzer.clone())?;
-    let terms = analyze_all(&mut analyzer, &passages, None);
+    let terms: Vec<Vec<String>> = passages.iter().map(|p| analyzer.terms(&p.text)).collect();
     clock.lap("analyze");
     let rows: Vec<SparseRow> = terms.iter().map(|t| model.tfidf.transform(t)).collect();
     clock.lap("tfidf");

@@ -5,7 +5,7 @@
 //! `transform` receives (a single new document gets idf 1 for every term) and orders its
 //! vocabulary by a HashMap. Here the idf is fitted once and belongs to the model.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +98,27 @@ pub struct FittedTfIdf {
 impl TfIdfSettings {
     /// Learns the vocabulary and idf from the documents' terms.
     pub fn fit(&self, documents: &[Vec<String>]) -> Result<FittedTfIdf> {
+        let mut terms: Vec<String> = documents.iter().flatten().cloned().collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let ids: Vec<Vec<u32>> = documents
+            .iter()
+            .map(|d| {
+                d.iter()
+                    .map(|t| terms.binary_search(t).unwrap() as u32)
+                    .collect()
+            })
+            .collect();
+        Ok(self.fit_ids(&terms, &ids)?.0)
+    }
+
+    /// Learns the vocabulary and idf from documents given as ids into `terms`, which must
+    /// be sorted. Also returns, per term id, its column (`None` when pruned).
+    pub fn fit_ids(
+        &self,
+        terms: &[String],
+        documents: &[Vec<u32>],
+    ) -> Result<(FittedTfIdf, Vec<Option<u32>>)> {
         let n = documents.len();
         for (setting, bound) in [("tfidf.min_df", self.min_df), ("tfidf.max_df", self.max_df)] {
             if let DocFreq::Fraction(f) = bound {
@@ -116,26 +137,30 @@ impl TfIdfSettings {
                 message: format!("max_df ({high} documents) is below min_df ({low} documents)"),
             });
         }
-        // BTreeMap: the vocabulary comes out sorted, as scikit-learn's does.
-        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-        for terms in documents {
-            let mut unique: Vec<&str> = terms.iter().map(String::as_str).collect();
-            unique.sort_unstable();
-            unique.dedup();
-            for t in unique {
-                *df.entry(t).or_default() += 1;
+        // Document frequency without sorting each document: a term counts once per
+        // document by remembering the last document it was seen in.
+        let mut df = vec![0usize; terms.len()];
+        let mut last_seen = vec![usize::MAX; terms.len()];
+        for (d, ids) in documents.iter().enumerate() {
+            for &id in ids {
+                let id = id as usize;
+                if last_seen[id] != d {
+                    last_seen[id] = d;
+                    df[id] += 1;
+                }
             }
         }
-        let (vocabulary, idf): (Vec<String>, Vec<f64>) = df
-            .into_iter()
-            .filter(|&(_, d)| (d as f64) >= low && (d as f64) <= high)
-            .map(|(t, d)| {
-                (
-                    t.to_string(),
-                    ((1.0 + n as f64) / (1.0 + d as f64)).ln() + 1.0,
-                )
-            })
-            .unzip();
+        // `terms` is sorted, so the kept terms come out sorted, as scikit-learn's do.
+        let mut columns = vec![None; terms.len()];
+        let mut vocabulary = Vec::new();
+        let mut idf = Vec::new();
+        for (id, &d) in df.iter().enumerate() {
+            if d > 0 && (d as f64) >= low && (d as f64) <= high {
+                columns[id] = Some(vocabulary.len() as u32);
+                vocabulary.push(terms[id].clone());
+                idf.push(((1.0 + n as f64) / (1.0 + d as f64)).ln() + 1.0);
+            }
+        }
         if vocabulary.is_empty() {
             return Err(Error::Setting {
                 setting: "tfidf.min_df",
@@ -145,7 +170,7 @@ impl TfIdfSettings {
                 ),
             });
         }
-        Ok(FittedTfIdf::new(self.clone(), vocabulary, idf))
+        Ok((FittedTfIdf::new(self.clone(), vocabulary, idf), columns))
     }
 }
 
@@ -173,26 +198,25 @@ impl FittedTfIdf {
     /// The L2-normalized TF-IDF row of one document's terms; terms outside the
     /// vocabulary are ignored, and a document with none gives an empty row.
     pub fn transform(&self, terms: &[String]) -> SparseRow {
-        let mut counts: BTreeMap<u32, f64> = BTreeMap::new();
-        for t in terms {
-            if let Some(&col) = self.index.get(t) {
-                *counts.entry(col).or_default() += 1.0;
-            }
+        let columns: Vec<u32> = terms.iter().filter_map(|t| self.column(t)).collect();
+        self.transform_columns(columns)
+    }
+
+    /// The L2-normalized TF-IDF row of a document given as vocabulary columns (in any
+    /// order, repeated as often as the term occurs).
+    pub fn transform_columns(&self, mut columns: Vec<u32>) -> SparseRow {
+        columns.sort_unstable();
+        let mut row = SparseRow::default();
+        for run in columns.chunk_by(|a, b| a == b) {
+            let tf = run.len() as f64;
+            let tf = if self.settings.sublinear_tf {
+                1.0 + tf.ln()
+            } else {
+                tf
+            };
+            row.indices.push(run[0]);
+            row.values.push(tf * self.idf[run[0] as usize]);
         }
-        let mut row = SparseRow {
-            indices: counts.keys().copied().collect(),
-            values: counts
-                .iter()
-                .map(|(&col, &tf)| {
-                    let tf = if self.settings.sublinear_tf {
-                        1.0 + tf.ln()
-                    } else {
-                        tf
-                    };
-                    tf * self.idf[col as usize]
-                })
-                .collect(),
-        };
         let norm = row.values.iter().map(|v| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {
             row.values.iter_mut().for_each(|v| *v /= norm);
