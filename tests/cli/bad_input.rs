@@ -372,7 +372,7 @@ fn a_50_mb_line_without_newline_is_cut_into_bounded_passages() {
     let mut i = 0usize;
     while line.len() < 50 << 20 {
         line.push_str(words[i % words.len()]);
-        line.push_str(if i % 13 == 0 { ". " } else { " " });
+        line.push_str(if i.is_multiple_of(13) { ". " } else { " " });
         i = i.wrapping_mul(31).wrapping_add(7) % 1_000_003;
     }
     let corpus = tmp.path().join("corpus");
