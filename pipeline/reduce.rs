@@ -121,10 +121,10 @@ fn top_eigen(m: &Array2<f64>, rel: f64) -> Result<(Vec<f64>, Array2<f64>)> {
 }
 
 /// An orthonormal basis of the columns of `y`, through the eigen-decomposition of the
-/// small Gram matrix `y^T y`, done twice because one pass loses precision on
-/// ill-conditioned input.
-fn orthonormalize(mut y: Array2<f64>) -> Result<Array2<f64>> {
-    for _ in 0..2 {
+/// small Gram matrix `y^T y`, in `passes` passes: one pass loses some precision on
+/// ill-conditioned input, which a second pass restores.
+fn orthonormalize(mut y: Array2<f64>, passes: usize) -> Result<Array2<f64>> {
+    for _ in 0..passes {
         let gram = y.t().dot(&y);
         let (values, vectors) = top_eigen(&gram, 1e-10)?;
         let scale = Array1::from_iter(values.iter().map(|v| 1.0 / v.sqrt()));
@@ -150,9 +150,15 @@ impl ReductionSettings {
         // Subspace iteration on X^T X (the randomized range finder run on the term side):
         // every step costs two passes over the non-zeros plus work on n_cols x l, and
         // nothing of size passages x l is ever held.
-        let mut z = orthonormalize(omega)?;
-        for _ in 0..self.power_iterations {
-            z = orthonormalize(gram_times(rows, &z))?;
+        // Between iterations one pass keeps the basis well enough conditioned; the basis
+        // the singular vectors are taken from gets two.
+        let mut z = orthonormalize(omega, 1)?;
+        for i in 0..self.power_iterations {
+            let passes = if i + 1 == self.power_iterations { 2 } else { 1 };
+            z = orthonormalize(gram_times(rows, &z), passes)?;
+        }
+        if self.power_iterations == 0 {
+            z = orthonormalize(z, 1)?;
         }
         // Rayleigh-Ritz: the eigenpairs of Z^T X^T X Z are the squared singular values
         // and, through Z, the right singular vectors.
