@@ -1,7 +1,7 @@
 //! The `thematic` command line: raw flags are parsed by clap, then turned into checked
 //! settings before any work starts. Only this file uses `anyhow`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +11,7 @@ use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
 use thematic::ingest::read_corpus;
 use thematic::output::{remove_stale_temp_files, write_outputs, DocumentInfo, RunInfo};
+use thematic::run::{fit_with_progress, Progress, Silent};
 use thematic::segment::{Boilerplate, Unit};
 use thematic::tfidf::DocFreq;
 use thematic::themes::ThemesFile;
@@ -91,6 +92,9 @@ struct RunArgs {
     /// Do not draw charts.
     #[arg(long)]
     no_charts: bool,
+    /// No progress bars (they are also hidden when stderr is not a terminal).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -169,6 +173,33 @@ fn warn_skipped(skipped: &[thematic::ingest::SkippedFile]) {
     }
 }
 
+/// One spinner per stage on stderr, each left as a line with the stage's time.
+#[derive(Default)]
+struct Bars {
+    current: std::cell::RefCell<Option<indicatif::ProgressBar>>,
+}
+
+impl Progress for Bars {
+    fn start(&self, stage: &'static str) {
+        let bar = indicatif::ProgressBar::new_spinner().with_message(stage);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .expect("a valid template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        *self.current.borrow_mut() = Some(bar);
+    }
+
+    fn finish(&self, stage: &'static str, ms: f64) {
+        if let Some(bar) = self.current.borrow_mut().take() {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("  {msg}").expect("a valid template"),
+            );
+            bar.finish_with_message(format!("{stage:<8} {ms:>9.0} ms"));
+        }
+    }
+}
+
 fn run(args: RunArgs) -> anyhow::Result<()> {
     let corpus_paths: Vec<PathBuf> = args.corpus.iter().map(|p| default_path(p)).collect();
     let (themes, themes_file) = if args.themes == "none" {
@@ -216,7 +247,13 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let corpus = read_corpus(&corpus_paths)?;
     warn_skipped(&corpus.skipped);
-    let result = thematic::fit(&corpus, &themes, &rules, &settings)?;
+    let bars = Bars::default();
+    let progress: &dyn Progress = if args.quiet || !std::io::stderr().is_terminal() {
+        &Silent
+    } else {
+        &bars
+    };
+    let result = fit_with_progress(&corpus, &themes, &rules, &settings, progress)?;
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }

@@ -145,6 +145,14 @@ struct RunJson<'a> {
     counts: Counts,
     warnings: &'a [String],
     timings: &'a [Timing],
+    peak_memory_kib: Option<u64>,
+}
+
+/// The process's peak resident memory so far in KiB (Linux's `VmHWM`), if known.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[derive(Serialize)]
@@ -292,6 +300,7 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
         },
         warnings: &result.warnings,
         timings: &result.timings,
+        peak_memory_kib: peak_memory_kib(),
     };
     write_atomic(
         &out.join("run.json"),

@@ -129,16 +129,55 @@ impl RunResult {
     }
 }
 
-struct Clock(Instant, Vec<Timing>);
+/// Told when each stage of a run starts and ends; the command line draws progress bars
+/// with it. Every method does nothing by default.
+pub trait Progress {
+    /// A stage starts.
+    fn start(&self, _stage: &'static str) {}
+    /// A stage ended after `ms` milliseconds.
+    fn finish(&self, _stage: &'static str, _ms: f64) {}
+}
 
-impl Clock {
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.1.push(Timing {
-            stage,
-            ms: (now - self.0).as_secs_f64() * 1e3,
-        });
-        self.0 = now;
+/// A [`Progress`] that reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// Times the stages and tells `progress` about them.
+struct Clock<'a> {
+    progress: &'a dyn Progress,
+    current: Option<(&'static str, Instant)>,
+    timings: Vec<Timing>,
+}
+
+impl<'a> Clock<'a> {
+    fn new(progress: &'a dyn Progress) -> Self {
+        Self {
+            progress,
+            current: None,
+            timings: Vec::new(),
+        }
+    }
+
+    /// Ends the current stage, if any, and starts `stage`.
+    fn begin(&mut self, stage: &'static str) {
+        self.end();
+        self.progress.start(stage);
+        self.current = Some((stage, Instant::now()));
+    }
+
+    fn end(&mut self) {
+        if let Some((stage, started)) = self.current.take() {
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            self.progress.finish(stage, ms);
+            self.timings.push(Timing { stage, ms });
+        }
+    }
+
+    fn timings(mut self) -> Vec<Timing> {
+        self.end();
+        self.timings
     }
 }
 
@@ -200,7 +239,19 @@ pub fn fit(
     boilerplate: &Boilerplate,
     settings: &RunSettings,
 ) -> Result<RunResult> {
-    let mut clock = Clock(Instant::now(), Vec::new());
+    fit_with_progress(corpus, themes, boilerplate, settings, &Silent)
+}
+
+/// [`fit`], telling `progress` as each stage starts and ends.
+pub fn fit_with_progress(
+    corpus: &Corpus,
+    themes: &ThemesFile,
+    boilerplate: &Boilerplate,
+    settings: &RunSettings,
+    progress: &dyn Progress,
+) -> Result<RunResult> {
+    let mut clock = Clock::new(progress);
+    clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, settings.unit);
     if passages.is_empty() {
         return Err(Error::EmptyCorpus {
@@ -215,14 +266,14 @@ pub fn fit(
             ),
         });
     }
-    clock.lap("segment");
+    clock.begin("analyze");
 
     let mut analyzer_settings = settings.analyzer.clone();
     analyzer_settings.aliases = themes.all_aliases();
     let mut analyzer = Analyzer::new(analyzer_settings)?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     let analyzed = analyzer.analyze_corpus(&texts);
-    clock.lap("analyze");
+    clock.begin("tfidf");
 
     let (tfidf, columns) = settings
         .tfidf
@@ -244,7 +295,7 @@ pub fn fit(
         .zip(&columns)
         .filter_map(|(d, c)| c.map(|_| d))
         .collect();
-    clock.lap("tfidf");
+    clock.begin("reduce");
 
     let reduction = settings
         .reduction
@@ -279,13 +330,13 @@ pub fn fit(
     } else {
         reduction.transform(&seed_rows)
     };
-    clock.lap("reduce");
+    clock.begin("cluster");
 
     let n_named = anchors.nrows();
     let clusters = settings
         .cluster
         .fit(vectors.view(), anchors.view(), settings.seed)?;
-    clock.lap("cluster");
+    clock.begin("themes");
 
     // A seeded cluster keeps its theme while its centroid stays near the seed; every
     // other cluster is a discovered theme, named below by its members' top terms.
@@ -360,7 +411,6 @@ pub fn fit(
         }
         model.themes[t].name = name;
     }
-    clock.lap("themes");
 
     let mut result = RunResult::new(
         corpus,
@@ -369,7 +419,7 @@ pub fn fit(
         &rows,
         assignments,
         model,
-        clock.1,
+        clock.timings(),
     );
     result.warnings = warnings;
     Ok(result)
@@ -381,18 +431,18 @@ pub fn classify(
     model: &ThemeModel,
     boilerplate: &Boilerplate,
 ) -> Result<RunResult> {
-    let mut clock = Clock(Instant::now(), Vec::new());
+    let mut clock = Clock::new(&Silent);
+    clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
-    clock.lap("segment");
+    clock.begin("analyze");
     let mut analyzer = Analyzer::new(model.analyzer.clone())?;
     let terms: Vec<Vec<String>> = passages.iter().map(|p| analyzer.terms(&p.text)).collect();
-    clock.lap("analyze");
+    clock.begin("tfidf");
     let rows: Vec<SparseRow> = terms.iter().map(|t| model.tfidf.transform(t)).collect();
-    clock.lap("tfidf");
+    clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
-    clock.lap("reduce");
+    clock.begin("themes");
     let assignments = model.assign(vectors.view());
-    clock.lap("themes");
     Ok(RunResult::new(
         corpus,
         passages,
@@ -400,6 +450,6 @@ pub fn classify(
         &rows,
         assignments,
         model.clone(),
-        clock.1,
+        clock.timings(),
     ))
 }
