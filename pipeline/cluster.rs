@@ -23,17 +23,19 @@ pub struct ClusterSettings {
     pub k: Option<usize>,
     /// Most Lloyd iterations.
     pub max_iterations: u64,
-    /// Stop when the centroids move less than this.
+    /// Stop when the centroids' total squared movement falls below this times the mean
+    /// variance of the data's dimensions (scikit-learn's definition, so the same value
+    /// means the same thing in both).
     pub tolerance: f64,
 }
 
 impl Default for ClusterSettings {
-    /// `k = None` (see [`ClusterSettings::k`]), 300 iterations, tolerance 1e-6.
+    /// `k = None` (see [`ClusterSettings::k`]), 300 iterations, tolerance 1e-4 (as scikit-learn).
     fn default() -> Self {
         Self {
             k: None,
             max_iterations: 300,
-            tolerance: 1e-6,
+            tolerance: 1e-4,
         }
     }
 }
@@ -113,12 +115,16 @@ impl ClusterSettings {
                 nearest[i] = nearest[i].min(squared(v, init.row(c)));
             }
         }
+        // linfa stops when the (unsquared) L2 distance between successive centroid
+        // matrices is below its tolerance.
+        let mean_variance = vectors.var_axis(ndarray::Axis(0), 0.0).mean().unwrap_or(0.0);
+        let linfa_tolerance = (self.tolerance * mean_variance).sqrt().max(f64::MIN_POSITIVE);
         // params_with_rng, not params: linfa's `params` silently fixes its own seed.
         let model = KMeans::params_with_rng(k, Xoshiro256PlusPlus::seed_from_u64(seed))
             .init_method(KMeansInit::Precomputed(init))
             .n_runs(1)
             .max_n_iterations(self.max_iterations)
-            .tolerance(self.tolerance)
+            .tolerance(linfa_tolerance)
             .fit(&DatasetBase::from(vectors.to_owned()))
             .map_err(|e| Error::Cluster(e.to_string()))?;
         Ok(FittedClusters {
