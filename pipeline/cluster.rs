@@ -117,8 +117,13 @@ impl ClusterSettings {
         }
         // linfa stops when the (unsquared) L2 distance between successive centroid
         // matrices is below its tolerance.
-        let mean_variance = vectors.var_axis(ndarray::Axis(0), 0.0).mean().unwrap_or(0.0);
-        let linfa_tolerance = (self.tolerance * mean_variance).sqrt().max(f64::MIN_POSITIVE);
+        let mean_variance = vectors
+            .var_axis(ndarray::Axis(0), 0.0)
+            .mean()
+            .unwrap_or(0.0);
+        let linfa_tolerance = (self.tolerance * mean_variance)
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
         // params_with_rng, not params: linfa's `params` silently fixes its own seed.
         let model = KMeans::params_with_rng(k, Xoshiro256PlusPlus::seed_from_u64(seed))
             .init_method(KMeansInit::Precomputed(init))

@@ -115,11 +115,9 @@ impl ThemeModel {
 
     /// Writes the model as JSON (through a temporary file and a rename).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec(self).map_err(|e| Error::Model {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        crate::output::write_atomic(path, &json)
+        crate::output::write_atomic_with(path, |w| {
+            serde_json::to_writer(w, self).map_err(std::io::Error::other)
+        })
     }
 
     /// Reads a model, refusing another format version with a clear message.

@@ -29,6 +29,15 @@ pub fn remove_stale_temp_files(dir: &Path) {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content streamed by `write` into a buffered writer, so
+/// a large output is never held in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let error = |cause| Error::Write {
         path: path.to_path_buf(),
         cause,
@@ -38,11 +47,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(error)?;
-    tmp.write_all(bytes).map_err(error)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    write(&mut writer).map_err(error)?;
+    let tmp = writer.into_inner().map_err(|e| error(e.into_error()))?;
     tmp.as_file().sync_all().map_err(error)?;
     tmp.persist(path).map_err(|e| error(e.error))?;
     Ok(())
@@ -165,13 +176,15 @@ struct Counts {
     other: usize,
 }
 
-fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> Vec<u8> {
-    let mut out = Vec::new();
-    for item in items {
-        serde_json::to_writer(&mut out, &item).expect("serializing plain structs cannot fail");
-        out.push(b'\n');
-    }
-    out
+/// Writes one JSON line per item to `path` (atomically, streamed).
+fn write_jsonl<T: Serialize>(path: &Path, items: impl Iterator<Item = T>) -> Result<()> {
+    write_atomic_with(path, |w| {
+        for item in items {
+            serde_json::to_writer(&mut *w, &item)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
 }
 
 /// Per document, the share of its passages in each theme (the model's themes, then
@@ -202,7 +215,8 @@ pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
 /// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv and run.json.
 pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<()> {
     let model = &result.model;
-    let passages = jsonl(
+    write_jsonl(
+        &out.join("passages.jsonl"),
         result
             .passages
             .iter()
@@ -218,17 +232,18 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
                 cluster: a.cluster,
                 top_terms: terms,
             }),
-    );
-    write_atomic(&out.join("passages.jsonl"), &passages)?;
+    )?;
 
-    let dropped = jsonl(result.dropped.iter().map(|d| DroppedLine {
-        doc: &result.doc_ids[d.doc],
-        start: d.start,
-        end: d.end,
-        text: &d.text,
-        reason: &d.reason,
-    }));
-    write_atomic(&out.join("dropped.jsonl"), &dropped)?;
+    write_jsonl(
+        &out.join("dropped.jsonl"),
+        result.dropped.iter().map(|d| DroppedLine {
+            doc: &result.doc_ids[d.doc],
+            start: d.start,
+            end: d.end,
+            text: &d.text,
+            reason: &d.reason,
+        }),
+    )?;
 
     let n = result.passages.len().max(1) as f64;
     let size = |t: Option<usize>| result.assignments.iter().filter(|a| a.theme == t).count();
