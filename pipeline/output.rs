@@ -73,7 +73,7 @@ struct PassageLine<'a> {
     theme: &'a str,
     confidence: f64,
     cluster: usize,
-    top_terms: &'a [String],
+    top_terms: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -230,7 +230,7 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
                 theme: model.theme_name(a.theme),
                 confidence: round(a.confidence),
                 cluster: a.cluster,
-                top_terms: terms,
+                top_terms: terms.iter().map(|&c| model.display[c as usize].as_str()).collect(),
             }),
     )?;
 

@@ -87,8 +87,9 @@ pub struct RunResult {
     pub dropped: Vec<Dropped>,
     /// One per passage.
     pub assignments: Vec<Assignment>,
-    /// Top terms (display forms) of each passage's TF-IDF row.
-    pub passage_terms: Vec<Vec<String>>,
+    /// Top terms of each passage's TF-IDF row, heaviest first, as vocabulary columns
+    /// (`model.display` names them).
+    pub passage_terms: Vec<Vec<u32>>,
     /// Up to three exemplars per theme, most confident first.
     pub exemplars: Vec<Vec<Exemplar>>,
     /// The model fitted or applied.
@@ -115,7 +116,7 @@ impl RunResult {
         Self {
             passage_terms: rows
                 .iter()
-                .map(|r| row_terms(r, &model.display, 5))
+                .map(|r| row_terms(r, 5))
                 .collect(),
             exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
             doc_ids,
@@ -182,7 +183,7 @@ impl<'a> Clock<'a> {
 }
 
 /// The display terms of a TF-IDF row, heaviest first.
-fn row_terms(row: &SparseRow, display: &[String], top: usize) -> Vec<String> {
+fn row_terms(row: &SparseRow, top: usize) -> Vec<u32> {
     let mut pairs: Vec<(u32, f64)> = row
         .indices
         .iter()
@@ -193,7 +194,7 @@ fn row_terms(row: &SparseRow, display: &[String], top: usize) -> Vec<String> {
     pairs
         .into_iter()
         .take(top)
-        .map(|(i, _)| display[i as usize].clone())
+        .map(|(i, _)| i)
         .collect()
 }
 
@@ -282,8 +283,8 @@ pub fn fit_with_progress(
     // themes' class-based TF-IDF below.
     let term_ids: Vec<Vec<u32>> = analyzed
         .passages
-        .par_iter()
-        .map(|ids| ids.iter().filter_map(|&id| columns[id as usize]).collect())
+        .into_par_iter()
+        .map(|ids| ids.into_iter().filter_map(|id| columns[id as usize]).collect())
         .collect();
     let rows: Vec<SparseRow> = term_ids
         .par_iter()
