@@ -6,5 +6,6 @@ mod util;
 mod bad_input;
 mod classify;
 mod evaluate;
+mod fuzz_regressions;
 mod properties;
 mod run;
