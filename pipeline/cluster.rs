@@ -130,7 +130,7 @@ impl ClusterSettings {
             .n_runs(1)
             .max_n_iterations(self.max_iterations)
             .tolerance(linfa_tolerance)
-            .fit(&DatasetBase::from(vectors.to_owned()))
+            .fit(&DatasetBase::from(vectors))
             .map_err(|e| Error::Cluster(e.to_string()))?;
         Ok(FittedClusters {
             centroids: model.centroids().clone(),
