@@ -95,6 +95,19 @@ macro_rules! render {
 
 type DrawResult = std::result::Result<(), String>;
 
+/// Charts with a row or column per document show at most this many (the first by id);
+/// a corpus of thousands would make a picture nobody can read.
+const MAX_DOCUMENTS: usize = 40;
+
+fn documents_caption(title: &str, result: &RunResult) -> String {
+    let n = result.doc_ids.len();
+    if n > MAX_DOCUMENTS {
+        format!("{title}, first {MAX_DOCUMENTS} of {n} documents")
+    } else {
+        title.to_string()
+    }
+}
+
 /// A legend column: a swatch and a name per theme.
 fn legend<DB: DrawingBackend>(area: &Draw<DB>, entries: &[(String, RGBColor)]) -> DrawResult {
     let font = (FONT, 15).into_font();
@@ -124,11 +137,15 @@ fn theme_entries(result: &RunResult) -> Vec<(String, RGBColor)> {
 fn document_shares_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> DrawResult {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (chart_area, legend_area) = root.split_horizontally(root.dim_in_pixel().0 as i32 - 330);
-    let shares = document_shares(result);
+    let mut shares = document_shares(result);
+    shares.truncate(MAX_DOCUMENTS);
     // A segmented range `0..m` has m + 1 rows; `0..n - 1` gives one per bar.
     let n = shares.len() as u32;
     let mut chart = ChartBuilder::on(&chart_area)
-        .caption("Theme shares per document (share of passages)", (FONT, 22))
+        .caption(
+            documents_caption("Theme shares per document (share of passages)", result),
+            (FONT, 22),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(260)
@@ -311,6 +328,186 @@ fn top_terms_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> D
     Ok(())
 }
 
+/// Every passage at its place on the plane of the reduced vectors' two main directions,
+/// coloured by theme.
+fn passage_map_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (chart_area, legend_area) = root.split_horizontally(root.dim_in_pixel().0 as i32 - 330);
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for [x, y] in &result.map {
+        (x0, x1, y0, y1) = (x0.min(*x), x1.max(*x), y0.min(*y), y1.max(*y));
+    }
+    if result.map.is_empty() || x0 >= x1 {
+        (x0, x1) = (-1.0, 1.0);
+    }
+    if result.map.is_empty() || y0 >= y1 {
+        (y0, y1) = (-1.0, 1.0);
+    }
+    let (px, py) = ((x1 - x0) * 0.05, (y1 - y0) * 0.05);
+    let mut chart = ChartBuilder::on(&chart_area)
+        .caption(
+            "Passage map (first two principal directions of the LSA vectors)",
+            (FONT, 20),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x0 - px..x1 + px, y0 - py..y1 + py)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .y_label_formatter(&|y| format!("{y:.1}"))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    // `other` first, so the themed points are drawn over it.
+    let mut order: Vec<usize> = (0..result.map.len()).collect();
+    order.sort_by_key(|&i| result.assignments[i].theme.is_some());
+    chart
+        .draw_series(order.into_iter().map(|i| {
+            let [x, y] = result.map[i];
+            Circle::new(
+                (x, y),
+                4,
+                theme_colour(result.assignments[i].theme).mix(0.8).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    legend(&legend_area, &theme_entries(result))
+}
+
+/// Themes x documents, each cell the document's share of passages in the theme.
+fn heatmap_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let mut shares = document_shares(result);
+    shares.truncate(MAX_DOCUMENTS);
+    let entries = theme_entries(result);
+    let (title, body) = root.split_vertically(44);
+    title
+        .draw(&Text::new(
+            documents_caption("Share of each document's passages per theme", result),
+            (12, 10),
+            (FONT, 22).into_font(),
+        ))
+        .map_err(|e| e.to_string())?;
+    let (label_w, header_h, cell_w, cell_h) = (300i32, 170i32, 70i32, 34i32);
+    let font = (FONT, 14).into_font();
+    for (d, id) in result.doc_ids.iter().take(MAX_DOCUMENTS).enumerate() {
+        let x = label_w + cell_w * d as i32 + cell_w / 2;
+        body.draw(&Text::new(
+            id.clone(),
+            (x - 7, header_h - 8),
+            font.clone().transform(FontTransform::Rotate270),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    for (t, (name, colour)) in entries.iter().enumerate() {
+        let y = header_h + cell_h * t as i32;
+        body.draw(&Text::new(
+            name.clone(),
+            (label_w - 8, y + cell_h / 2),
+            TextStyle::from(font.clone()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Right,
+                plotters::style::text_anchor::VPos::Center,
+            )),
+        ))
+        .map_err(|e| e.to_string())?;
+        for (d, row) in shares.iter().enumerate() {
+            let share = row[t];
+            let x = label_w + cell_w * d as i32;
+            // White blended towards the theme's colour by the share.
+            let fill = RGBColor(
+                (255.0 - (255.0 - colour.0 as f64) * share) as u8,
+                (255.0 - (255.0 - colour.1 as f64) * share) as u8,
+                (255.0 - (255.0 - colour.2 as f64) * share) as u8,
+            );
+            body.draw(&Rectangle::new(
+                [(x, y), (x + cell_w, y + cell_h)],
+                fill.filled(),
+            ))
+            .map_err(|e| e.to_string())?;
+            body.draw(&Rectangle::new(
+                [(x, y), (x + cell_w, y + cell_h)],
+                RGBColor(220, 220, 220),
+            ))
+            .map_err(|e| e.to_string())?;
+            body.draw(&Text::new(
+                format!("{:.0}%", share * 100.0),
+                (x + cell_w / 2, y + cell_h / 2),
+                TextStyle::from(font.clone()).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
+            ))
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+const CONFIDENCE_BINS: usize = 20;
+
+/// Per theme (and `other`), a histogram of passage confidence, with the `other`
+/// threshold drawn as a line.
+fn confidence_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (title, body) = root.split_vertically(44);
+    let threshold = result.model.settings.other_threshold;
+    title
+        .draw(&Text::new(
+            format!("Confidence of the passages of each theme (dashed: `other` below {threshold})"),
+            (12, 10),
+            (FONT, 22).into_font(),
+        ))
+        .map_err(|e| e.to_string())?;
+    let entries = theme_entries(result);
+    let n_themes = result.model.themes.len();
+    let rows = entries.len().div_ceil(2).max(1);
+    let panels = body.split_evenly((rows, 2));
+    for ((t, (name, colour)), panel) in entries.iter().enumerate().zip(panels.iter()) {
+        let theme = (t < n_themes).then_some(t);
+        let mut bins = [0u32; CONFIDENCE_BINS];
+        for a in result.assignments.iter().filter(|a| a.theme == theme) {
+            bins[((a.confidence * CONFIDENCE_BINS as f64) as usize).min(CONFIDENCE_BINS - 1)] += 1;
+        }
+        let top = bins.iter().copied().max().unwrap_or(0).max(1);
+        let mut chart = ChartBuilder::on(panel)
+            .caption(name, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(24)
+            .y_label_area_size(40)
+            .build_cartesian_2d(0f64..1f64, 0u32..top + top / 8 + 1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(6)
+            .y_labels(4)
+            .x_label_formatter(&|x| format!("{x:.1}"))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let width = 1.0 / CONFIDENCE_BINS as f64;
+        chart
+            .draw_series(bins.iter().enumerate().map(|(b, &count)| {
+                let x = b as f64 * width;
+                Rectangle::new([(x, 0), (x + width * 0.9, count)], colour.filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(threshold, 0), (threshold, top + top / 8 + 1)],
+                6,
+                4,
+                BLACK.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// Draws every chart of a run into `dir`; returns the files written.
 pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -336,6 +533,30 @@ pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         "top_terms",
         (1200, 44 + 270 * rows),
         top_terms_chart,
+        result
+    ));
+    files.extend(render!(
+        dir,
+        "passage_map",
+        (1250, 800),
+        passage_map_chart,
+        result
+    ));
+    let shown = result.doc_ids.len().min(MAX_DOCUMENTS) as u32;
+    let rows = result.model.themes.len() as u32 + 1;
+    files.extend(render!(
+        dir,
+        "theme_document_heatmap",
+        (320 + 70 * shown + 20, 44 + 170 + 34 * rows + 20),
+        heatmap_chart,
+        result
+    ));
+    let panels = (result.model.themes.len() as u32 + 1).div_ceil(2);
+    files.extend(render!(
+        dir,
+        "confidence",
+        (1200, 44 + 230 * panels),
+        confidence_chart,
         result
     ));
     Ok(files)

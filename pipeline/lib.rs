@@ -2,7 +2,8 @@
 //!
 //! The stages, one module each, in the order data flows through them:
 //! [`ingest`] -> [`segment`] -> [`analyze`] -> [`tfidf`] -> [`reduce`] -> [`cluster`] ->
-//! [`themes`] (with [`model`]) -> [`output`] and [`chart`]. [`run`] strings them together;
+//! [`themes`] (with [`model`]) -> [`output`], [`chart`] and [`report`]. [`run`] strings
+//! them together;
 //! [`evaluate`] scores a run against hand labels.
 #![deny(missing_docs)]
 
@@ -15,6 +16,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod reduce;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod tfidf;

@@ -271,6 +271,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if !args.no_charts {
         draw_charts(&result, &args.plots)?;
     }
+    let plots = (!args.no_charts).then_some(args.plots.as_path());
+    thematic::report::write_report(&result, &info, plots, &args.out)?;
     eprintln!(
         "{} documents, {} passages ({} dropped), {} themes -> {}, model {}",
         result.doc_ids.len(),

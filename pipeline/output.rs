@@ -47,10 +47,14 @@ pub fn write_atomic_with(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(error)?;
+    // Outputs are for sharing: 0644 like any file a tool writes, not tempfile's 0600.
+    #[cfg(unix)]
+    let permissions = std::os::unix::fs::PermissionsExt::from_mode(0o644);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    builder.permissions(permissions);
+    let tmp = builder.tempfile_in(dir).map_err(error)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, tmp);
     write(&mut writer).map_err(error)?;
     let tmp = writer.into_inner().map_err(|e| error(e.into_error()))?;
@@ -230,7 +234,10 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
                 theme: model.theme_name(a.theme),
                 confidence: round(a.confidence),
                 cluster: a.cluster,
-                top_terms: terms.iter().map(|&c| model.display[c as usize].as_str()).collect(),
+                top_terms: terms
+                    .iter()
+                    .map(|&c| model.display[c as usize].as_str())
+                    .collect(),
             }),
     )?;
 

@@ -11,7 +11,7 @@
 
 use linfa_linalg::eigh::Eigh;
 use ndarray::parallel::prelude::*;
-use ndarray::{s, Array1, Array2, ArrayView1, Axis};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -203,6 +203,41 @@ impl FittedReduction {
         }
         out
     }
+}
+
+/// Each row's coordinates on the two directions of largest variance of `vectors` (its
+/// first two principal components), for drawing passages on a plane.
+pub fn principal_plane(vectors: ArrayView2<f64>) -> Result<Vec<[f64; 2]>> {
+    let n = vectors.nrows();
+    let Some(mean) = vectors.mean_axis(Axis(0)) else {
+        return Ok(Vec::new());
+    };
+    // Covariance as E[x x^T] - mean mean^T: no centred copy of a large matrix.
+    let outer = mean
+        .view()
+        .insert_axis(Axis(1))
+        .dot(&mean.view().insert_axis(Axis(0)));
+    let covariance = vectors.t().dot(&vectors) / n as f64 - outer;
+    let (_, directions) = top_eigen(&covariance, 0.0)?;
+    let mut plane = Array2::zeros((vectors.ncols(), 2));
+    for c in 0..directions.ncols().min(2) {
+        let mut column = directions.column(c).to_owned();
+        // Fix the arbitrary sign so the picture is the same on every run.
+        let peak = column
+            .iter()
+            .copied()
+            .fold(0.0_f64, |m, v| if v.abs() > m.abs() { v } else { m });
+        if peak < 0.0 {
+            column.mapv_inplace(|v| -v);
+        }
+        plane.column_mut(c).assign(&column);
+    }
+    let offset = mean.dot(&plane);
+    let projected = vectors.dot(&plane);
+    Ok(projected
+        .outer_iter()
+        .map(|r| [r[0] - offset[0], r[1] - offset[1]])
+        .collect())
 }
 
 /// Cosine similarity of two vectors (0 when either is zero).

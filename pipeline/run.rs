@@ -13,7 +13,7 @@ use crate::cluster::ClusterSettings;
 use crate::error::{Error, Result};
 use crate::ingest::Corpus;
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
-use crate::reduce::{cosine, ReductionSettings};
+use crate::reduce::{cosine, principal_plane, ReductionSettings};
 use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
 use crate::tfidf::{SparseRow, TfIdfSettings};
 use crate::themes::{class_tfidf, TermWeight, Theme, ThemeKind, ThemeSettings, ThemesFile};
@@ -98,6 +98,8 @@ pub struct RunResult {
     pub timings: Vec<Timing>,
     /// Things the user should know that did not stop the run.
     pub warnings: Vec<String>,
+    /// Each passage's place on the plane of the reduced vectors' two main directions.
+    pub map: Vec<[f64; 2]>,
 }
 
 impl RunResult {
@@ -114,10 +116,7 @@ impl RunResult {
     ) -> Self {
         let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
         Self {
-            passage_terms: rows
-                .iter()
-                .map(|r| row_terms(r, 5))
-                .collect(),
+            passage_terms: rows.iter().map(|r| row_terms(r, 5)).collect(),
             exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
             doc_ids,
             passages,
@@ -126,6 +125,7 @@ impl RunResult {
             model,
             timings,
             warnings: Vec::new(),
+            map: Vec::new(),
         }
     }
 }
@@ -191,11 +191,7 @@ fn row_terms(row: &SparseRow, top: usize) -> Vec<u32> {
         .zip(row.values.iter().copied())
         .collect();
     pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    pairs
-        .into_iter()
-        .take(top)
-        .map(|(i, _)| i)
-        .collect()
+    pairs.into_iter().take(top).map(|(i, _)| i).collect()
 }
 
 fn exemplars(
@@ -284,7 +280,11 @@ pub fn fit_with_progress(
     let term_ids: Vec<Vec<u32>> = analyzed
         .passages
         .into_par_iter()
-        .map(|ids| ids.into_iter().filter_map(|id| columns[id as usize]).collect())
+        .map(|ids| {
+            ids.into_iter()
+                .filter_map(|id| columns[id as usize])
+                .collect()
+        })
         .collect();
     let rows: Vec<SparseRow> = term_ids
         .par_iter()
@@ -423,6 +423,7 @@ pub fn fit_with_progress(
         clock.timings(),
     );
     result.warnings = warnings;
+    result.map = principal_plane(vectors.view())?;
     Ok(result)
 }
 

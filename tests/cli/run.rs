@@ -6,14 +6,22 @@ use std::path::Path;
 
 use crate::util::*;
 
-const OUTPUTS: [&str; 5] = [
+const OUTPUTS: [&str; 6] = [
     "passages.jsonl",
     "dropped.jsonl",
     "themes.json",
     "documents.csv",
     "run.json",
+    "report.html",
 ];
-const CHARTS: [&str; 3] = ["document_shares", "theme_distribution", "top_terms"];
+const CHARTS: [&str; 6] = [
+    "document_shares",
+    "theme_distribution",
+    "top_terms",
+    "passage_map",
+    "theme_document_heatmap",
+    "confidence",
+];
 const NAMED: [&str; 4] = ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"];
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -46,6 +54,32 @@ fn run_on_the_seeds_writes_consistent_outputs_and_charts() {
     check_spans_do_not_overlap(&passages, &dropped);
     check_documents_csv(&dirs, &passages, &themes);
     check_themes_json(&themes);
+    check_report(&dirs, &themes);
+}
+
+/// report.html is one self-contained page: every theme and every exemplar's document is
+/// on it, every chart is inlined, and nothing is fetched from the network.
+fn check_report(dirs: &RunDirs, themes: &ThemesJson) {
+    let html = read_text(&dirs.out.join("report.html"));
+    assert!(html.starts_with("<!DOCTYPE html>"), "not an HTML page");
+    for theme in &themes.themes {
+        let name = theme.name.replace('&', "&amp;").replace('\'', "&#39;");
+        assert_contains("report names the theme", &name, &html);
+        for e in &theme.exemplars {
+            assert_contains("report cites the exemplar's document", &e.doc, &html);
+        }
+    }
+    assert_same(
+        "inlined charts",
+        &CHARTS.len(),
+        &html.matches("<svg").count(),
+    );
+    for fetch in ["src=\"http", "href=\"http", "url(http", "<script", "<link"] {
+        assert!(
+            !html.contains(fetch),
+            "report.html loads something: {fetch}"
+        );
+    }
 }
 
 fn check_charts(dirs: &RunDirs) {
