@@ -8,4 +8,5 @@ mod classify;
 mod evaluate;
 mod fuzz_regressions;
 mod properties;
+mod report;
 mod run;
