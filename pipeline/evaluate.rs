@@ -19,7 +19,9 @@ const BOILERPLATE: &str = "boilerplate";
 #[derive(Deserialize)]
 struct LabelRow {
     doc: String,
-    start: usize,
+    /// Absent in a file of labels per document.
+    #[serde(default)]
+    start: Option<usize>,
     label: String,
 }
 
@@ -28,6 +30,7 @@ struct PassageRow {
     doc: String,
     start: usize,
     theme: String,
+    cluster: usize,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +78,13 @@ pub struct Report {
     pub confusion_labels: Vec<String>,
     /// `confusion[label][predicted]`.
     pub confusion: Vec<Vec<usize>>,
+    /// Passages whose k-means cluster was compared with a label (boilerplate aside).
+    pub clustered: usize,
+    /// Normalized mutual information of clusters and labels (arithmetic mean of the
+    /// entropies, scikit-learn's default).
+    pub nmi: f64,
+    /// Adjusted Rand index of clusters and labels.
+    pub ari: f64,
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
@@ -114,25 +124,39 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
         .collect()
 }
 
-/// Compares `passages.jsonl` (and `dropped.jsonl` beside it, when present) with labels.
+/// Compares `passages.jsonl` (and `dropped.jsonl` beside it, when present) with labels:
+/// per passage (`doc,start,label`: classification numbers and cluster agreement) or per
+/// document (`doc,label`: cluster agreement of the documents' passages).
 pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
     let labels: Vec<LabelRow> = read_csv(labels_path)?;
     let passages: Vec<PassageRow> = read_jsonl(passages_path)?;
+    let per_document = labels.iter().all(|l| l.start.is_none());
+    if !per_document {
+        if let Some(i) = labels.iter().position(|l| l.start.is_none()) {
+            return Err(Error::Labels {
+                path: labels_path.to_path_buf(),
+                line: i + 2,
+                message: "no start offset, but other rows have one".into(),
+            });
+        }
+    }
+    if per_document {
+        return Ok(evaluate_documents(&labels, &passages));
+    }
     let dropped_path = passages_path.with_file_name("dropped.jsonl");
     let dropped: Vec<DroppedRow> = if dropped_path.exists() {
         read_jsonl(&dropped_path)?
     } else {
         Vec::new()
     };
-    let predicted: HashMap<(&str, usize), &str> = passages
+    let predicted: HashMap<(&str, usize), (&str, usize)> = passages
         .iter()
-        .map(|p| ((p.doc.as_str(), p.start), p.theme.as_str()))
+        .map(|p| ((p.doc.as_str(), p.start), (p.theme.as_str(), p.cluster)))
         .collect();
     let dropped: HashMap<(&str, usize), &str> = dropped
         .iter()
         .map(|d| ((d.doc.as_str(), d.start), d.reason.as_str()))
         .collect();
-
     let named: BTreeSet<&str> = labels
         .iter()
         .map(|l| l.label.as_str())
@@ -154,10 +178,17 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         accuracy: 0.0,
         confusion_labels: classes.iter().map(|c| c.to_string()).collect(),
         confusion: Vec::new(),
+        clustered: 0,
+        nmi: 0.0,
+        ari: 0.0,
     };
+    let mut pairs: Vec<(&str, usize)> = Vec::new();
     for row in &labels {
-        let key = (row.doc.as_str(), row.start);
-        let prediction = predicted.get(&key).copied();
+        let key = (row.doc.as_str(), row.start.unwrap_or_default());
+        let prediction = predicted.get(&key).map(|p| p.0);
+        if let (Some(&(_, cluster)), true) = (predicted.get(&key), row.label != BOILERPLATE) {
+            pairs.push((row.label.as_str(), cluster));
+        }
         if row.label == BOILERPLATE {
             if let Some(theme) = prediction {
                 report.boilerplate_kept += 1;
@@ -222,13 +253,98 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         correct as f64 / report.evaluated as f64
     };
     report.confusion = confusion;
+    (report.clustered, report.nmi, report.ari) = agreement(&pairs);
     Ok(report)
+}
+
+fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Report {
+    let label_of: HashMap<&str, &str> = labels
+        .iter()
+        .map(|l| (l.doc.as_str(), l.label.as_str()))
+        .collect();
+    let pairs: Vec<(&str, usize)> = passages
+        .iter()
+        .filter_map(|p| label_of.get(p.doc.as_str()).map(|&l| (l, p.cluster)))
+        .collect();
+    let (clustered, nmi, ari) = agreement(&pairs);
+    Report {
+        evaluated: 0,
+        duplicates: 0,
+        content_dropped: 0,
+        boilerplate_as_named: 0,
+        boilerplate_kept: 0,
+        classes: Vec::new(),
+        macro_f1: 0.0,
+        accuracy: 0.0,
+        confusion_labels: Vec::new(),
+        confusion: Vec::new(),
+        clustered,
+        nmi,
+        ari,
+    }
+}
+
+/// (pairs compared, NMI, ARI) of labels against clusters, as scikit-learn's
+/// `normalized_mutual_info_score` and `adjusted_rand_score` compute them.
+fn agreement(pairs: &[(&str, usize)]) -> (usize, f64, f64) {
+    let n = pairs.len();
+    let mut table: BTreeMap<(&str, usize), f64> = BTreeMap::new();
+    let mut rows: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut cols: BTreeMap<usize, f64> = BTreeMap::new();
+    for &(label, cluster) in pairs {
+        *table.entry((label, cluster)).or_default() += 1.0;
+        *rows.entry(label).or_default() += 1.0;
+        *cols.entry(cluster).or_default() += 1.0;
+    }
+    if n == 0 || (rows.len() <= 1 && cols.len() <= 1) {
+        return (n, 1.0, 1.0);
+    }
+    let nf = n as f64;
+    let comb2 = |x: f64| x * (x - 1.0) / 2.0;
+    let sum_cells: f64 = table.values().map(|&v| comb2(v)).sum();
+    let sum_rows: f64 = rows.values().map(|&v| comb2(v)).sum();
+    let sum_cols: f64 = cols.values().map(|&v| comb2(v)).sum();
+    let expected = sum_rows * sum_cols / comb2(nf);
+    let max_index = (sum_rows + sum_cols) / 2.0;
+    let ari = if max_index == expected {
+        1.0
+    } else {
+        (sum_cells - expected) / (max_index - expected)
+    };
+    let entropy = |counts: Vec<f64>| -> f64 {
+        counts
+            .iter()
+            .filter(|&&c| c > 0.0)
+            .map(|&c| -(c / nf) * (c / nf).ln())
+            .sum()
+    };
+    let mutual: f64 = table
+        .iter()
+        .map(|(&(label, cluster), &v)| (v / nf) * ((v * nf) / (rows[label] * cols[&cluster])).ln())
+        .sum();
+    let mean_entropy = (entropy(rows.values().copied().collect())
+        + entropy(cols.values().copied().collect()))
+        / 2.0;
+    let nmi = if mean_entropy <= 0.0 {
+        1.0
+    } else {
+        (mutual / mean_entropy).max(0.0)
+    };
+    (n, nmi, ari)
 }
 
 impl Report {
     /// The report as a plain-text table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "clusters against labels over {} passages: NMI {:.3}, ARI {:.3}",
+            self.clustered, self.nmi, self.ari
+        );
+        if self.classes.is_empty() && self.evaluated == 0 {
+            return s;
+        }
         let _ = writeln!(
             s,
             "evaluated {} labelled paragraphs ({} duplicates skipped, {} content paragraphs dropped by the run)",
@@ -288,7 +404,7 @@ mod tests {
         std::fs::write(&labels, "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,B\na,13,15,other\na,16,18,boilerplate\n").unwrap();
         let passages = dir.path().join("passages.jsonl");
         let line = |start: usize, theme: &str| {
-            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\"}}\n")
+            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\",\"cluster\":0}}\n")
         };
         std::fs::write(
             &passages,
@@ -311,6 +427,54 @@ mod tests {
             r.confusion,
             vec![vec![1, 1, 0], vec![0, 1, 0], vec![0, 0, 1]]
         );
+    }
+
+    /// Expected values from scikit-learn:
+    /// `adjusted_rand_score(a, b)`, `normalized_mutual_info_score(a, b)` with
+    /// a = [0,0,0,1,1,1,2,2], b = [0,0,1,1,1,2,2,2] and a = list("xxyyz"), b = [1,1,1,0,0].
+    #[test]
+    fn nmi_and_ari_match_scikit_learn() {
+        let pairs: Vec<(&str, usize)> = ["0", "0", "0", "1", "1", "1", "2", "2"]
+            .into_iter()
+            .zip([0, 0, 1, 1, 1, 2, 2, 2])
+            .collect();
+        let (n, nmi, ari) = agreement(&pairs);
+        assert_eq!(n, 8);
+        assert!((ari - 0.23809523809523808).abs() < 1e-12, "{ari}");
+        assert!((nmi - 0.5588730382170324).abs() < 1e-12, "{nmi}");
+        let pairs: Vec<(&str, usize)> = ["x", "x", "y", "y", "z"]
+            .into_iter()
+            .zip([1, 1, 1, 0, 0])
+            .collect();
+        let (_, nmi, ari) = agreement(&pairs);
+        assert!((ari - 0.09090909090909091).abs() < 1e-12, "{ari}");
+        assert!((nmi - 0.4580652856440157).abs() < 1e-12, "{nmi}");
+    }
+
+    #[test]
+    fn labels_per_document_score_the_clusters_of_their_passages() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = dir.path().join("labels.csv");
+        std::fs::write(&labels, "doc,label\na,sport\nb,sport\nc,politics\n").unwrap();
+        let passages = dir.path().join("passages.jsonl");
+        let line = |doc: &str, cluster: usize| {
+            format!("{{\"doc\":\"{doc}\",\"start\":0,\"theme\":\"t\",\"cluster\":{cluster}}}\n")
+        };
+        std::fs::write(
+            &passages,
+            [line("a", 0), line("b", 0), line("c", 1), line("c", 1)].concat(),
+        )
+        .unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.clustered, r.nmi, r.ari), (4, 1.0, 1.0));
+        assert!(r.classes.is_empty());
+        std::fs::write(
+            &passages,
+            [line("a", 0), line("b", 1), line("c", 0), line("c", 1)].concat(),
+        )
+        .unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        assert!(r.nmi < 0.01 && r.ari < 0.0, "{r:?}");
     }
 
     #[test]
