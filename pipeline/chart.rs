@@ -511,7 +511,7 @@ fn confidence_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> 
 /// Draws every chart of a run into `dir`; returns the files written.
 pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let docs = result.doc_ids.len() as u32;
+    let docs = result.doc_ids.len().min(MAX_DOCUMENTS) as u32;
     files.extend(render!(
         dir,
         "document_shares",

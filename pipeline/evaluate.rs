@@ -64,6 +64,9 @@ pub struct Report {
     pub duplicates: usize,
     /// Content paragraphs (not labelled boilerplate) that the run dropped.
     pub content_dropped: usize,
+    /// Labelled rows that match no passage and no dropped paragraph of the run (a label
+    /// file for other documents, or offsets from another segmentation).
+    pub unmatched: usize,
     /// Paragraphs labelled boilerplate that the run gave a named theme.
     pub boilerplate_as_named: usize,
     /// Paragraphs labelled boilerplate that the run kept as passages.
@@ -129,6 +132,13 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
 /// document (`doc,label`: cluster agreement of the documents' passages).
 pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
     let labels: Vec<LabelRow> = read_csv(labels_path)?;
+    if labels.is_empty() {
+        return Err(Error::Labels {
+            path: labels_path.to_path_buf(),
+            line: 1,
+            message: "no labels (expected a header doc,start,label or doc,label and rows)".into(),
+        });
+    }
     let passages: Vec<PassageRow> = read_jsonl(passages_path)?;
     let per_document = labels.iter().all(|l| l.start.is_none());
     if !per_document {
@@ -171,6 +181,7 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         evaluated: 0,
         duplicates: 0,
         content_dropped: 0,
+        unmatched: 0,
         boilerplate_as_named: 0,
         boilerplate_kept: 0,
         classes: Vec::new(),
@@ -207,9 +218,13 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
                 report.duplicates += 1;
                 continue;
             }
-            (None, _) => {
+            (None, Some(_)) => {
                 report.content_dropped += 1;
                 class_index[OTHER]
+            }
+            (None, None) => {
+                report.unmatched += 1;
+                continue;
             }
         };
         confusion[class_index[row.label.as_str()]][predicted_class] += 1;
@@ -271,6 +286,7 @@ fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Report {
         evaluated: 0,
         duplicates: 0,
         content_dropped: 0,
+        unmatched: 0,
         boilerplate_as_named: 0,
         boilerplate_kept: 0,
         classes: Vec::new(),
@@ -350,6 +366,13 @@ impl Report {
             "evaluated {} labelled paragraphs ({} duplicates skipped, {} content paragraphs dropped by the run)",
             self.evaluated, self.duplicates, self.content_dropped
         );
+        if self.unmatched > 0 {
+            let _ = writeln!(
+                s,
+                "warning: {} labelled rows match no paragraph of the run (other documents, or other offsets)",
+                self.unmatched
+            );
+        }
         let _ = writeln!(
             s,
             "{:<24} {:>9} {:>7} {:>6} {:>8}",
@@ -475,6 +498,25 @@ mod tests {
         .unwrap();
         let r = evaluate(&labels, &passages).unwrap();
         assert!(r.nmi < 0.01 && r.ari < 0.0, "{r:?}");
+    }
+
+    #[test]
+    fn labels_matching_nothing_are_counted_apart_and_an_empty_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = dir.path().join("labels.csv");
+        std::fs::write(&labels, "doc,start,label\na,0,A\nnosuch.txt,0,A\n").unwrap();
+        let passages = dir.path().join("passages.jsonl");
+        std::fs::write(
+            &passages,
+            "{\"doc\":\"a\",\"start\":0,\"theme\":\"A\",\"cluster\":0}\n",
+        )
+        .unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.evaluated, r.unmatched, r.content_dropped), (1, 1, 0));
+        assert!(r.to_text().contains("match no paragraph"));
+        std::fs::write(&labels, "doc,start,label\n").unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(err.contains("no labels"), "{err}");
     }
 
     #[test]

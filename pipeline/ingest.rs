@@ -192,13 +192,13 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), Strin
     }
 }
 
-/// A NUL byte, or more than 1 in 20 control bytes (other than tab, CR, LF, FF) in the
+/// A NUL byte anywhere, or more than 1 in 20 control bytes (other than tab, CR, LF, FF) in the
 /// first 8 KiB, marks a file as binary: text in any 8-bit or UTF-8 encoding has neither.
 fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    if bytes.contains(&0) {
         return true;
     }
+    let head = &bytes[..bytes.len().min(8192)];
     let control = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))

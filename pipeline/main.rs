@@ -40,12 +40,12 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// Corpus folders (searched recursively for .txt) or files.
-    #[arg(long, num_args = 1.., default_value = "seeds")]
+    /// Corpus folders (searched recursively for .txt) or files [default: seeds].
+    #[arg(long, num_args = 1..)]
     corpus: Vec<PathBuf>,
-    /// Themes TOML file, or `none` for pure discovery.
-    #[arg(long, default_value = "seeds/themes.toml")]
-    themes: String,
+    /// Themes TOML file, or `none` for pure discovery [default: seeds/themes.toml].
+    #[arg(long)]
+    themes: Option<String>,
     /// Folder for passages.jsonl, dropped.jsonl, themes.json, documents.csv, run.json.
     #[arg(long, default_value = "out")]
     out: PathBuf,
@@ -115,7 +115,8 @@ struct ClassifyArgs {
 
 #[derive(clap::Args)]
 struct EvaluateArgs {
-    /// Labels CSV with columns doc,start,label.
+    /// Labels CSV: columns doc,start,label (per passage) or doc,label (per document);
+    /// other columns are ignored.
     #[arg(long)]
     labels: PathBuf,
     /// A run's passages.jsonl (dropped.jsonl beside it is read too).
@@ -146,8 +147,8 @@ fn parse_doc_freq(s: &str) -> Result<DocFreq, String> {
     }
 }
 
-/// A default path that does not exist in the working folder falls back to the crate's
-/// own copy, so `thematic run` works from anywhere on a checkout.
+/// A default path (never one the user typed) that does not exist in the working folder
+/// falls back to the crate's own copy, so `thematic run` works from anywhere on a checkout.
 fn default_path(path: &Path) -> PathBuf {
     if path.exists() || path.is_absolute() {
         return path.to_path_buf();
@@ -201,12 +202,21 @@ impl Progress for Bars {
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
-    let corpus_paths: Vec<PathBuf> = args.corpus.iter().map(|p| default_path(p)).collect();
-    let (themes, themes_file) = if args.themes == "none" {
-        (ThemesFile::default(), None)
+    let corpus_paths: Vec<PathBuf> = if args.corpus.is_empty() {
+        vec![default_path(Path::new("seeds"))]
     } else {
-        let path = default_path(Path::new(&args.themes));
-        (ThemesFile::from_file(&path)?, Some(path))
+        args.corpus.clone()
+    };
+    let (themes, themes_file) = match args.themes.as_deref() {
+        Some("none") => (ThemesFile::default(), None),
+        Some(path) => (
+            ThemesFile::from_file(Path::new(path))?,
+            Some(PathBuf::from(path)),
+        ),
+        None => {
+            let path = default_path(Path::new("seeds/themes.toml"));
+            (ThemesFile::from_file(&path)?, Some(path))
+        }
     };
     let mut settings = RunSettings {
         seed: args.seed,
@@ -262,7 +272,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         corpus: corpus_paths,
         themes_file,
         model_file: args.model.clone(),
-        settings: Some(settings),
+        // The settings as fitted: the analyzer with the themes file's aliases.
+        settings: Some(RunSettings {
+            analyzer: result.model.analyzer.clone(),
+            ..settings
+        }),
         skipped: corpus.skipped.clone(),
         documents: DocumentInfo::of(&corpus),
     };
@@ -310,8 +324,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
 }
 
 fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
-    let report = evaluate(&args.labels, &args.passages)
-        .with_context(|| format!("evaluating {}", args.passages.display()))?;
+    let report = evaluate(&args.labels, &args.passages)?;
     let text = if args.json {
         serde_json::to_string_pretty(&report)? + "\n"
     } else {

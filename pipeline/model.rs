@@ -159,7 +159,11 @@ impl ThemeModel {
             && model.anchors.ncols() == model.reduction.dimensions()
             && model.cluster_theme.len() == model.clusters.centroids.nrows()
             && model.cluster_theme.iter().all(|&t| t < model.themes.len())
-            && model.theme_terms.len() == model.themes.len();
+            && model.theme_terms.len() == model.themes.len()
+            && model.anchors.nrows() == model.clusters.n_seeded
+            && model.clusters.n_seeded <= model.themes.len()
+            && model.clusters.n_seeded <= model.clusters.centroids.nrows()
+            && model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]);
         if !consistent {
             return Err(error(
                 "inconsistent shapes between the model's parts".into(),

@@ -97,6 +97,8 @@ struct ThemeEntry<'a> {
     size: usize,
     share: f64,
     top_terms: Vec<TermWeight>,
+    /// NPMI coherence of the top terms (fits only).
+    npmi: Option<f64>,
     exemplars: &'a [Exemplar],
 }
 
@@ -104,6 +106,8 @@ struct ThemeEntry<'a> {
 struct ThemesJson<'a> {
     themes: Vec<ThemeEntry<'a>>,
     other: usize,
+    /// Share of distinct terms among all themes' top terms (fits only).
+    topic_diversity: Option<f64>,
 }
 
 /// What `run.json` records besides the result.
@@ -272,10 +276,12 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
                         weight: round(w.weight),
                     })
                     .collect(),
+                npmi: result.quality.as_ref().and_then(|q| q.npmi[t]).map(round),
                 exemplars: &result.exemplars[t],
             })
             .collect(),
         other: size(None),
+        topic_diversity: result.quality.as_ref().map(|q| round(q.diversity)),
     };
     let themes_json = serde_json::to_vec_pretty(&themes).expect("plain structs serialize");
     write_atomic(&out.join("themes.json"), &themes_json)?;

@@ -56,7 +56,7 @@ pub fn write_report(
         result.assignments.iter().filter(|a| a.theme.is_none()).count()
     );
 
-    let _ = writeln!(h, "<h2>Themes</h2><table><tr><th>theme</th><th>kind</th><th>top terms</th><th>passages</th><th>share</th></tr>");
+    let _ = writeln!(h, "<h2>Themes</h2><table><tr><th>theme</th><th>kind</th><th>top terms</th><th>passages</th><th>share</th><th>NPMI</th></tr>");
     for (t, theme) in model.themes.iter().enumerate() {
         let size = result
             .assignments
@@ -70,17 +70,29 @@ pub fn write_report(
             .collect();
         let _ = writeln!(
             h,
-            "<tr><td><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span>{}</td><td>{}</td><td>{}</td><td class=\"num\">{size}</td><td class=\"num\">{:.1}%</td></tr>",
+            "<tr><td><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span>{}</td><td>{}</td><td>{}</td><td class=\"num\">{size}</td><td class=\"num\">{:.1}%</td><td class=\"num\">{}</td></tr>",
             colour.0,
             colour.1,
             colour.2,
             esc(&theme.name),
             if theme.kind == ThemeKind::Seeded { "named" } else { "discovered" },
             esc(&terms.join(", ")),
-            100.0 * size as f64 / n
+            100.0 * size as f64 / n,
+            result
+                .quality
+                .as_ref()
+                .and_then(|q| q.npmi[t])
+                .map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
         );
     }
     let _ = writeln!(h, "</table>");
+    if let Some(q) = &result.quality {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">NPMI: mean normalized pointwise mutual information of each theme's top-term pairs over the passages (-1 never together, 0 independent, 1 always together). Topic diversity (distinct terms among all themes' top terms): {:.2}.</p>",
+            q.diversity
+        );
+    }
 
     if let Some(dir) = plots {
         for (stem, caption) in [

@@ -2,6 +2,7 @@
 //! -> clusters -> themes, for fitting a model (`thematic run`) or applying one
 //! (`thematic classify`).
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -100,6 +101,79 @@ pub struct RunResult {
     pub warnings: Vec<String>,
     /// Each passage's place on the plane of the reduced vectors' two main directions.
     pub map: Vec<[f64; 2]>,
+    /// Coherence and diversity of the themes' top terms (fits only).
+    pub quality: Option<ThemeQuality>,
+}
+
+/// How much a theme's top terms belong together, and how distinct the themes are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeQuality {
+    /// Per theme, the mean NPMI of its top terms' pairs over the passages, in [-1, 1]
+    /// (`None` for a theme with fewer than two top terms).
+    pub npmi: Vec<Option<f64>>,
+    /// Share of distinct terms among all themes' top terms, in (0, 1].
+    pub diversity: f64,
+}
+
+/// NPMI coherence (Bouma 2009; as topic-model papers use it, with passages as the
+/// co-occurrence window) of each theme's top terms, and topic diversity.
+fn theme_quality(top: &[Vec<(u32, f64)>], passages: &[Vec<u32>]) -> ThemeQuality {
+    let mut slot: BTreeMap<u32, usize> = BTreeMap::new();
+    for &(c, _) in top.iter().flatten() {
+        let next = slot.len();
+        slot.entry(c).or_insert(next);
+    }
+    // Which passages hold each top term (as sorted passage indices).
+    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); slot.len()];
+    for (i, terms) in passages.iter().enumerate() {
+        let mut seen: Vec<usize> = terms.iter().filter_map(|c| slot.get(c).copied()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for s in seen {
+            holders[s].push(i as u32);
+        }
+    }
+    let n = passages.len().max(1) as f64;
+    let both = |a: &[u32], b: &[u32]| {
+        let (mut i, mut j, mut count) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    count += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        count as f64
+    };
+    let npmi = top
+        .iter()
+        .map(|terms| {
+            let mut scores = Vec::new();
+            for (x, &(a, _)) in terms.iter().enumerate() {
+                for &(b, _) in &terms[x + 1..] {
+                    let (ha, hb) = (&holders[slot[&a]], &holders[slot[&b]]);
+                    let joint = both(ha, hb) / n;
+                    scores.push(if joint == 0.0 {
+                        -1.0
+                    } else if joint == 1.0 {
+                        1.0
+                    } else {
+                        (joint / (ha.len() as f64 / n * hb.len() as f64 / n)).ln() / -joint.ln()
+                    });
+                }
+            }
+            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+        })
+        .collect();
+    let total = top.iter().map(Vec::len).sum::<usize>().max(1);
+    ThemeQuality {
+        npmi,
+        diversity: slot.len() as f64 / total as f64,
+    }
 }
 
 impl RunResult {
@@ -126,6 +200,7 @@ impl RunResult {
             timings,
             warnings: Vec::new(),
             map: Vec::new(),
+            quality: None,
         }
     }
 }
@@ -379,22 +454,24 @@ pub fn fit_with_progress(
     };
     let assignments = model.assign(vectors.view());
     let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
-    model.theme_terms = class_tfidf(
+    let top_columns = class_tfidf(
         &theme_of,
         &term_ids,
         model.themes.len(),
         settings.themes.top_terms,
-    )
-    .into_iter()
-    .map(|top| {
-        top.into_iter()
-            .map(|(t, weight)| TermWeight {
-                term: model.display[t as usize].clone(),
-                weight,
-            })
-            .collect()
-    })
-    .collect();
+    );
+    let quality = theme_quality(&top_columns, &term_ids);
+    model.theme_terms = top_columns
+        .into_iter()
+        .map(|top| {
+            top.into_iter()
+                .map(|(t, weight)| TermWeight {
+                    term: model.display[t as usize].clone(),
+                    weight,
+                })
+                .collect()
+        })
+        .collect();
     // Discovered themes are named by their three top terms, as BERTopic does.
     for t in n_named..model.themes.len() {
         let terms: Vec<&str> = model.theme_terms[t]
@@ -423,6 +500,7 @@ pub fn fit_with_progress(
         clock.timings(),
     );
     result.warnings = warnings;
+    result.quality = Some(quality);
     result.map = principal_plane(vectors.view())?;
     Ok(result)
 }
@@ -454,4 +532,29 @@ pub fn classify(
         model.clone(),
         clock.timings(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's
+    /// terms 3 and 4 never do. By hand: NPMI(1, 2) = ln(0.5 / 0.25) / -ln(0.5) = 1;
+    /// NPMI(3, 4) = -1; 4 distinct of 4 top terms.
+    #[test]
+    fn npmi_and_diversity_by_hand() {
+        let passages = vec![vec![1, 2], vec![1, 2, 3], vec![4], vec![5]];
+        let top = vec![
+            vec![(1, 1.0), (2, 0.5)],
+            vec![(3, 1.0), (4, 0.5)],
+            vec![(5, 1.0)],
+        ];
+        let q = theme_quality(&top, &passages);
+        assert!((q.npmi[0].unwrap() - 1.0).abs() < 1e-12, "{q:?}");
+        assert_eq!(q.npmi[1], Some(-1.0));
+        assert_eq!(q.npmi[2], None);
+        assert!((q.diversity - 1.0).abs() < 1e-12);
+        let shared = vec![vec![(1, 1.0), (2, 0.5)], vec![(1, 1.0), (3, 0.5)]];
+        assert!((theme_quality(&shared, &passages).diversity - 0.75).abs() < 1e-12);
+    }
 }

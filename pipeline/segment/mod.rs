@@ -430,6 +430,8 @@ mod tests {
         let b = Boilerplate::builtin();
         for line in [
             "Previous threats",
+            "Authorities respond to the ferry crisis",
+            "By then the gunmen had fled the hall",
             "What is the Islamic State?",
             "The Syrian conflict and tensions in the Sahel",
             "By 2030, the group said it would expand its operations across the region and beyond.",

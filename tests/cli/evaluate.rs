@@ -8,12 +8,11 @@ use crate::util::*;
 struct Report {
     evaluated: usize,
     macro_f1: f64,
-    accuracy: f64,
     boilerplate_as_named: usize,
     classes: Vec<serde_json::Value>,
 }
 
-/// A regression floor just under the 0.709 measured with the default settings (see the
+/// A regression floor just under the 0.718 measured with the default settings (see the
 /// README). The target is 0.90, which the pipeline does not reach yet.
 const MACRO_F1_FLOOR: f64 = 0.70;
 
@@ -44,11 +43,6 @@ fn the_seed_run_scores_above_the_floor_in_json_and_text() {
         .unwrap_or_else(|e| panic!("evaluate --json: {e}\n{}", json.stdout));
     assert!(report.evaluated > 0, "nothing evaluated: {report:?}");
     assert_same("named themes scored", &4, &report.classes.len());
-    assert!(
-        (0.0..=1.0).contains(&report.accuracy),
-        "accuracy {}",
-        report.accuracy
-    );
     assert!(
         report.macro_f1 >= MACRO_F1_FLOOR,
         "macro-F1 {} is below the floor {MACRO_F1_FLOOR}\n{report:?}",

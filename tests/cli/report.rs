@@ -67,7 +67,7 @@ fn the_report_loads_in_headless_chromium_and_shows_every_theme() {
     );
     let dom_text = String::from_utf8_lossy(&dom.stdout);
     let log = String::from_utf8_lossy(&dom.stderr);
-    for line in log.lines().filter(|l| l.contains("CONSOLE")) {
+    if let Some(line) = log.lines().find(|l| l.contains("CONSOLE")) {
         panic!("the page logged to the console: {line}");
     }
     for theme in dirs.themes().themes {
