@@ -22,7 +22,8 @@ venv="${NOTEBOOK_VENV:-$HOME/.cache/thematic-notebooks-venv}"
 cell_timeout="${NOTEBOOK_CELL_TIMEOUT:-600}"
 python="${NOTEBOOK_PYTHON:-python3}"
 kernel=thematic-notebooks
-packages=(nbclient nbformat ipykernel nbconvert)
+# Pinned, so a new venv runs the notebooks with what they were last checked with.
+packages=(nbclient==0.11.0 nbformat==5.11.1 ipykernel==7.4.0 nbconvert==7.17.2)
 
 # Work from the repo root, so no stray .py file in the caller's folder shadows a module
 # (the Python calls below are also isolated, -I, from the current folder and user site).
