@@ -81,7 +81,9 @@ done
 
 rm -rf "$work/scratch"
 echo "executed notebooks: $work/executed"
+# The closing line CI reads: "N passed, N failed".
+echo "notebooks: $((${#notebooks[@]} - failed)) passed, $failed failed"
 if ((failed > 0)); then
-    echo "notebooks: $failed of ${#notebooks[@]} failed (logs: $work/logs)" >&2
+    echo "logs: $work/logs" >&2
     exit 1
 fi
