@@ -508,6 +508,83 @@ fn confidence_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> 
     Ok(())
 }
 
+/// Silhouette and inertia against k over the sweep, the k used marked.
+fn choosing_k_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let used = result.model.clusters.centroids.nrows();
+    let (title, body) = root.split_vertically(44);
+    title
+        .draw(&Text::new(
+            format!("Choosing k (dashed: k = {used}, the k used)"),
+            (12, 10),
+            (FONT, 22).into_font(),
+        ))
+        .map_err(|e| e.to_string())?;
+    let sweep = &result.k_sweep;
+    let k0 = sweep.first().map_or(1, |s| s.k) as f64 - 0.5;
+    let k1 = sweep.last().map_or(2, |s| s.k) as f64 + 0.5;
+    let panels = body.split_evenly((1, 2));
+    type Value = fn(&crate::cluster::KScore) -> f64;
+    let series: [(&str, Value); 2] = [
+        ("mean silhouette (higher is better)", |s| s.silhouette),
+        ("inertia (mean squared distance)", |s| s.inertia),
+    ];
+    for ((caption, value), panel) in series.iter().zip(panels.iter()) {
+        let values: Vec<f64> = sweep.iter().map(value).collect();
+        let lo = values
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+            .min(0.0);
+        let hi = values
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(lo + 1e-6);
+        let pad = (hi - lo) * 0.1;
+        let mut chart = ChartBuilder::on(panel)
+            .caption(*caption, (FONT, 17))
+            .margin(14)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(k0..k1, lo..hi + pad)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(sweep.len().max(2))
+            .x_label_formatter(&|k| format!("{k:.0}"))
+            .y_label_formatter(&|v| format!("{v:.3}"))
+            .x_desc("k")
+            .label_style((FONT, 14))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let colour = theme_colour(Some(0));
+        chart
+            .draw_series(LineSeries::new(
+                sweep.iter().map(|s| (s.k as f64, value(s))),
+                colour.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                sweep
+                    .iter()
+                    .map(|s| Circle::new((s.k as f64, value(s)), 5, colour.filled())),
+            )
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(used as f64, lo), (used as f64, hi + pad)],
+                6,
+                4,
+                BLACK.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// Draws every chart of a run into `dir`; returns the files written.
 pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -559,5 +636,14 @@ pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         confidence_chart,
         result
     ));
+    if !result.k_sweep.is_empty() {
+        files.extend(render!(
+            dir,
+            "choosing_k",
+            (1200, 520),
+            choosing_k_chart,
+            result
+        ));
+    }
     Ok(files)
 }

@@ -139,6 +139,101 @@ impl ClusterSettings {
     }
 }
 
+/// One k of a sweep: how well k clusters separate the passages.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KScore {
+    /// Number of clusters.
+    pub k: usize,
+    /// Mean silhouette (Euclidean on the unit vectors), in [-1, 1]; higher is better.
+    pub silhouette: f64,
+    /// Mean squared distance to the nearest centroid; falls as k grows.
+    pub inertia: f64,
+}
+
+/// Passages a sweep fits on: a seeded sample keeps the sweep's cost flat in corpus size.
+const SWEEP_SAMPLE: usize = 2000;
+
+impl ClusterSettings {
+    /// Fits k-means for every k in `ks` on a seeded sample of `vectors` and scores each
+    /// by silhouette and inertia (for `--k auto` and the chart of choosing k).
+    pub fn sweep(
+        &self,
+        vectors: ArrayView2<f64>,
+        seeds: ArrayView2<f64>,
+        seed: u64,
+        ks: std::ops::RangeInclusive<usize>,
+    ) -> Result<Vec<KScore>> {
+        let n = vectors.nrows();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let sample: Vec<usize> = if n <= SWEEP_SAMPLE {
+            (0..n).collect()
+        } else {
+            let mut picked = rand::seq::index::sample(&mut rng, n, SWEEP_SAMPLE).into_vec();
+            picked.sort_unstable();
+            picked
+        };
+        let sample = vectors.select(ndarray::Axis(0), &sample);
+        let mut scores = Vec::new();
+        for k in ks.filter(|&k| k >= 2 && k < sample.nrows() && k >= seeds.nrows()) {
+            let fitted = ClusterSettings {
+                k: Some(k),
+                ..self.clone()
+            }
+            .fit(sample.view(), seeds, seed)?;
+            let labels = fitted.predict(sample.view());
+            let inertia = sample
+                .outer_iter()
+                .zip(&labels)
+                .map(|(v, &c)| squared_distance(v, fitted.centroids.row(c)))
+                .sum::<f64>()
+                / sample.nrows() as f64;
+            scores.push(KScore {
+                k,
+                silhouette: silhouette(sample.view(), &labels),
+                inertia,
+            });
+        }
+        Ok(scores)
+    }
+}
+
+fn squared_distance(a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Mean silhouette (Rousseeuw 1987): for each point, (b - a) / max(a, b) with `a` its mean
+/// distance to its own cluster and `b` to the nearest other; 0 for a point alone.
+fn silhouette(vectors: ArrayView2<f64>, labels: &[usize]) -> f64 {
+    let n = vectors.nrows();
+    let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut sizes = vec![0usize; k];
+    for &l in labels {
+        sizes[l] += 1;
+    }
+    let mut total = 0.0;
+    for i in 0..n {
+        let mut sums = vec![0.0; k];
+        for j in 0..n {
+            if i != j {
+                sums[labels[j]] += squared_distance(vectors.row(i), vectors.row(j)).sqrt();
+            }
+        }
+        let own = labels[i];
+        if sizes[own] <= 1 {
+            continue;
+        }
+        let a = sums[own] / (sizes[own] - 1) as f64;
+        let b = (0..k)
+            .filter(|&c| c != own && sizes[c] > 0)
+            .map(|c| sums[c] / sizes[c] as f64)
+            .fold(f64::INFINITY, f64::min);
+        if b.is_finite() && a.max(b) > 0.0 {
+            total += (b - a) / a.max(b);
+        }
+    }
+    total / n.max(1) as f64
+}
+
 impl FittedClusters {
     /// The nearest centroid of each row (ties go to the lower index).
     pub fn predict(&self, vectors: ArrayView2<f64>) -> Vec<usize> {
@@ -181,6 +276,47 @@ mod tests {
         assert_eq!(labels[3], 0);
         assert_eq!(labels[0], 1);
         assert_eq!(labels[1], 1);
+    }
+
+    /// By hand: two tight pairs far apart. Point (0,0): a = 0.1, b = mean(10, 10.0005)
+    /// so s is nearly 1; the mean is close to 1. Merged into one cluster, s = 0.
+    #[test]
+    fn silhouette_of_separated_pairs_is_near_one() {
+        let v = array![[0.0, 0.0], [0.1, 0.0], [10.0, 0.0], [10.1, 0.0]];
+        let s = silhouette(v.view(), &[0, 0, 1, 1]);
+        let by_hand = {
+            let a = 0.1;
+            let b = (10.0 + 10.1) / 2.0;
+            (b - a) / b
+        };
+        assert!((s - by_hand).abs() < 1e-3, "{s} vs {by_hand}");
+        assert!(silhouette(v.view(), &[0, 1, 0, 1]) < 0.0);
+    }
+
+    #[test]
+    fn the_sweep_prefers_the_k_of_the_data() {
+        let mut rows = Vec::new();
+        for c in 0..3 {
+            for i in 0..10 {
+                let angle = c as f64 * 2.1 + i as f64 * 0.01;
+                rows.extend([angle.cos(), angle.sin()]);
+            }
+        }
+        let v = Array2::from_shape_vec((30, 2), rows).unwrap();
+        let scores = ClusterSettings::default()
+            .sweep(v.view(), Array2::zeros((0, 2)).view(), 1, 2..=6)
+            .unwrap();
+        let best = scores
+            .iter()
+            .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette))
+            .unwrap();
+        assert_eq!(best.k, 3, "{scores:?}");
+        assert!(
+            scores
+                .windows(2)
+                .all(|w| w[1].inertia <= w[0].inertia + 1e-9),
+            "{scores:?}"
+        );
     }
 
     #[test]

@@ -58,10 +58,10 @@ struct RunArgs {
     /// Seed of every random choice.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Number of clusters, named themes included [default: 8, capped at the number of
-    /// passages].
-    #[arg(long)]
-    k: Option<usize>,
+    /// Number of clusters, named themes included, or `auto` (best silhouette over
+    /// k = 2..12) [default: 8, capped at the number of passages].
+    #[arg(long, value_parser = parse_k)]
+    k: Option<KArg>,
     /// `passage` (paragraphs) or `document` (whole articles).
     #[arg(long, default_value = "passage", value_parser = parse_unit)]
     unit: Unit,
@@ -125,6 +125,22 @@ struct EvaluateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy)]
+enum KArg {
+    Auto,
+    Fixed(usize),
+}
+
+fn parse_k(s: &str) -> Result<KArg, String> {
+    match s {
+        "auto" => Ok(KArg::Auto),
+        _ => s
+            .parse()
+            .map(KArg::Fixed)
+            .map_err(|_| format!("expected a number of clusters or `auto`, got {s:?}")),
+    }
 }
 
 fn parse_unit(s: &str) -> Result<Unit, String> {
@@ -223,7 +239,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         unit: args.unit,
         ..Default::default()
     };
-    settings.cluster.k = args.k;
+    match args.k {
+        Some(KArg::Auto) => settings.auto_k = true,
+        Some(KArg::Fixed(k)) => settings.cluster.k = Some(k),
+        None => {}
+    }
     settings.reduction.dimensions = args.dimensions;
     settings.analyzer.language = args.language;
     settings.analyzer.ngram_max = args.ngram_max;

@@ -163,6 +163,10 @@ struct RunJson<'a> {
     info: &'a RunInfo,
     counts: Counts,
     warnings: &'a [String],
+    /// k used by k-means.
+    k: usize,
+    /// The sweep over k: silhouette and inertia per k.
+    k_sweep: &'a [crate::cluster::KScore],
     timings: &'a [Timing],
     peak_memory_kib: Option<u64>,
 }
@@ -327,6 +331,8 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
             other: size(None),
         },
         warnings: &result.warnings,
+        k: model.clusters.centroids.nrows(),
+        k_sweep: &result.k_sweep,
         timings: &result.timings,
         peak_memory_kib: peak_memory_kib(),
     };

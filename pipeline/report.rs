@@ -102,6 +102,7 @@ pub fn write_report(
             ("passage_map", "Passage map"),
             ("top_terms", "Top terms per theme"),
             ("confidence", "Confidence per theme"),
+            ("choosing_k", "Choosing k"),
         ] {
             if let Ok(svg) = std::fs::read_to_string(dir.join(format!("{stem}.svg"))) {
                 let _ = writeln!(

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::{Analyzer, AnalyzerSettings};
-use crate::cluster::ClusterSettings;
+use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
 use crate::ingest::Corpus;
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
@@ -36,6 +36,8 @@ pub struct RunSettings {
     pub cluster: ClusterSettings,
     /// Assignment thresholds.
     pub themes: ThemeSettings,
+    /// Choose k by silhouette over the sweep (`--k auto`) instead of `cluster.k`.
+    pub auto_k: bool,
 }
 
 impl Default for RunSettings {
@@ -49,6 +51,7 @@ impl Default for RunSettings {
             reduction: ReductionSettings::default(),
             cluster: ClusterSettings::default(),
             themes: ThemeSettings::default(),
+            auto_k: false,
         }
     }
 }
@@ -103,7 +106,12 @@ pub struct RunResult {
     pub map: Vec<[f64; 2]>,
     /// Coherence and diversity of the themes' top terms (fits only).
     pub quality: Option<ThemeQuality>,
+    /// Silhouette and inertia for each k of the sweep (fits only).
+    pub k_sweep: Vec<KScore>,
 }
+
+/// The largest k the sweep tries (more themes than a reader can hold apart).
+const MAX_SWEEP_K: usize = 12;
 
 /// How much a theme's top terms belong together, and how distinct the themes are.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -201,6 +209,7 @@ impl RunResult {
             warnings: Vec::new(),
             map: Vec::new(),
             quality: None,
+            k_sweep: Vec::new(),
         }
     }
 }
@@ -409,9 +418,27 @@ pub fn fit_with_progress(
     clock.begin("cluster");
 
     let n_named = anchors.nrows();
-    let clusters = settings
-        .cluster
-        .fit(vectors.view(), anchors.view(), settings.seed)?;
+    // The sweep over k feeds `--k auto` and the chart of choosing k; it runs on a sample,
+    // so its cost does not grow with the corpus.
+    let lo = n_named.max(2);
+    let sweep = settings.cluster.sweep(
+        vectors.view(),
+        anchors.view(),
+        settings.seed,
+        lo..=lo.max(MAX_SWEEP_K),
+    )?;
+    let mut cluster_settings = settings.cluster.clone();
+    if settings.auto_k {
+        // Ties go to the smaller k: fewer themes to read.
+        let best = sweep
+            .iter()
+            .fold(None, |best: Option<&KScore>, s| match best {
+                Some(b) if b.silhouette >= s.silhouette => best,
+                _ => Some(s),
+            });
+        cluster_settings.k = best.map(|s| s.k).or(cluster_settings.k);
+    }
+    let clusters = cluster_settings.fit(vectors.view(), anchors.view(), settings.seed)?;
     clock.begin("themes");
 
     // A seeded cluster keeps its theme while its centroid stays near the seed; every
@@ -500,6 +527,7 @@ pub fn fit_with_progress(
         clock.timings(),
     );
     result.warnings = warnings;
+    result.k_sweep = sweep;
     result.quality = Some(quality);
     result.map = principal_plane(vectors.view())?;
     Ok(result)

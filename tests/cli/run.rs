@@ -14,13 +14,14 @@ const OUTPUTS: [&str; 6] = [
     "run.json",
     "report.html",
 ];
-const CHARTS: [&str; 6] = [
+const CHARTS: [&str; 7] = [
     "document_shares",
     "theme_distribution",
     "top_terms",
     "passage_map",
     "theme_document_heatmap",
     "confidence",
+    "choosing_k",
 ];
 const NAMED: [&str; 4] = ["Syria", "Taliban ties", "Chechnya", "Ukraine distraction"];
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
