@@ -152,6 +152,8 @@ pub struct KScore {
 
 /// Passages a sweep fits on: a seeded sample keeps the sweep's cost flat in corpus size.
 const SWEEP_SAMPLE: usize = 2000;
+/// Passages whose silhouette is averaged (it costs their number squared).
+const SILHOUETTE_SAMPLE: usize = 500;
 
 impl ClusterSettings {
     /// Fits k-means for every k in `ks` on a seeded sample of `vectors` and scores each
@@ -173,6 +175,17 @@ impl ClusterSettings {
             picked
         };
         let sample = vectors.select(ndarray::Axis(0), &sample);
+        // Silhouette needs all pairwise distances: computed once, on at most
+        // SILHOUETTE_SAMPLE of the sampled passages, for every k.
+        let m = sample.nrows().min(SILHOUETTE_SAMPLE);
+        let mut distances = vec![0.0; m * m];
+        for i in 0..m {
+            for j in i + 1..m {
+                let d = squared_distance(sample.row(i), sample.row(j)).sqrt();
+                distances[i * m + j] = d;
+                distances[j * m + i] = d;
+            }
+        }
         let mut scores = Vec::new();
         for k in ks.filter(|&k| k >= 2 && k < sample.nrows() && k >= seeds.nrows()) {
             let fitted = ClusterSettings {
@@ -189,7 +202,7 @@ impl ClusterSettings {
                 / sample.nrows() as f64;
             scores.push(KScore {
                 k,
-                silhouette: silhouette(sample.view(), &labels),
+                silhouette: silhouette(&distances, &labels[..m]),
                 inertia,
             });
         }
@@ -201,22 +214,22 @@ fn squared_distance(a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>) ->
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Mean silhouette (Rousseeuw 1987): for each point, (b - a) / max(a, b) with `a` its mean
-/// distance to its own cluster and `b` to the nearest other; 0 for a point alone.
-fn silhouette(vectors: ArrayView2<f64>, labels: &[usize]) -> f64 {
-    let n = vectors.nrows();
+/// Mean silhouette (Rousseeuw 1987) of `labels` given their pairwise `distances`
+/// (row-major, `labels.len()` squared): for each point, (b - a) / max(a, b) with `a` its
+/// mean distance to its own cluster and `b` to the nearest other; 0 for a point alone.
+fn silhouette(distances: &[f64], labels: &[usize]) -> f64 {
+    let n = labels.len();
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut sizes = vec![0usize; k];
     for &l in labels {
         sizes[l] += 1;
     }
     let mut total = 0.0;
+    let mut sums = vec![0.0; k];
     for i in 0..n {
-        let mut sums = vec![0.0; k];
+        sums.fill(0.0);
         for j in 0..n {
-            if i != j {
-                sums[labels[j]] += squared_distance(vectors.row(i), vectors.row(j)).sqrt();
-            }
+            sums[labels[j]] += distances[i * n + j];
         }
         let own = labels[i];
         if sizes[own] <= 1 {
@@ -283,14 +296,20 @@ mod tests {
     #[test]
     fn silhouette_of_separated_pairs_is_near_one() {
         let v = array![[0.0, 0.0], [0.1, 0.0], [10.0, 0.0], [10.1, 0.0]];
-        let s = silhouette(v.view(), &[0, 0, 1, 1]);
+        let mut d = vec![0.0; 16];
+        for i in 0..4 {
+            for j in 0..4 {
+                d[i * 4 + j] = squared_distance(v.row(i), v.row(j)).sqrt();
+            }
+        }
+        let s = silhouette(&d, &[0, 0, 1, 1]);
         let by_hand = {
             let a = 0.1;
             let b = (10.0 + 10.1) / 2.0;
             (b - a) / b
         };
         assert!((s - by_hand).abs() < 1e-3, "{s} vs {by_hand}");
-        assert!(silhouette(v.view(), &[0, 1, 0, 1]) < 0.0);
+        assert!(silhouette(&d, &[0, 1, 0, 1]) < 0.0);
     }
 
     #[test]
