@@ -405,7 +405,7 @@ pub fn fit_with_progress(
         .filter(|(_, row)| row.indices.is_empty())
         .map(|(t, _)| {
             format!(
-                "theme {:?}: none of its seed terms occurs in the corpus, so no passage can take it",
+                "theme {:?}: none of its seed terms is in the vocabulary (absent from the corpus, or pruned by min_df/max_df), so no passage can take it",
                 t.name
             )
         })

@@ -63,25 +63,6 @@ pub struct SparseRow {
     pub values: Vec<f64>,
 }
 
-impl SparseRow {
-    /// Dot product of two sparse rows (a merge of the sorted indices).
-    pub fn dot(&self, other: &SparseRow) -> f64 {
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < self.indices.len() && j < other.indices.len() {
-            match self.indices[i].cmp(&other.indices[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += self.values[i] * other.values[j];
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum
-    }
-}
-
 /// The fitted vectorizer: sorted vocabulary and per-term idf.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedTfIdf {
