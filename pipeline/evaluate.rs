@@ -56,7 +56,7 @@ pub struct ClassScore {
 }
 
 /// The evaluation of a run against labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     /// Labelled content paragraphs compared.
     pub evaluated: usize,
@@ -178,20 +178,8 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
         classes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let mut confusion = vec![vec![0usize; classes.len()]; classes.len()];
     let mut report = Report {
-        evaluated: 0,
-        duplicates: 0,
-        content_dropped: 0,
-        unmatched: 0,
-        boilerplate_as_named: 0,
-        boilerplate_kept: 0,
-        classes: Vec::new(),
-        macro_f1: 0.0,
-        accuracy: 0.0,
         confusion_labels: classes.iter().map(|c| c.to_string()).collect(),
-        confusion: Vec::new(),
-        clustered: 0,
-        nmi: 0.0,
-        ari: 0.0,
+        ..Default::default()
     };
     let mut pairs: Vec<(&str, usize)> = Vec::new();
     for row in &labels {
@@ -283,20 +271,10 @@ fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Report {
         .collect();
     let (clustered, nmi, ari) = agreement(&pairs);
     Report {
-        evaluated: 0,
-        duplicates: 0,
-        content_dropped: 0,
-        unmatched: 0,
-        boilerplate_as_named: 0,
-        boilerplate_kept: 0,
-        classes: Vec::new(),
-        macro_f1: 0.0,
-        accuracy: 0.0,
-        confusion_labels: Vec::new(),
-        confusion: Vec::new(),
         clustered,
         nmi,
         ari,
+        ..Default::default()
     }
 }
 
