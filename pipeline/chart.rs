@@ -13,7 +13,8 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
-use crate::output::{document_shares, write_atomic};
+use crate::fsio::write_atomic;
+use crate::output::document_shares;
 use crate::run::RunResult;
 
 /// Tableau 10, colour-blind-friendlier than plotters' defaults; `other` is grey.

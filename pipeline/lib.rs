@@ -4,7 +4,8 @@
 //! [`ingest`] -> [`segment`] -> [`analyze`] -> [`tfidf`] -> [`reduce`] -> [`cluster`] ->
 //! [`themes`] (with [`model`]) -> [`output`], [`chart`] and [`report`]. [`run`] strings
 //! them together;
-//! [`evaluate`] scores a run against hand labels.
+//! [`evaluate`] scores a run against hand labels. [`fsio`] is the file-system I/O every
+//! stage that writes shares: temp file + rename.
 #![deny(missing_docs)]
 
 pub mod analyze;
@@ -12,6 +13,7 @@ pub mod chart;
 pub mod cluster;
 pub mod error;
 pub mod evaluate;
+pub mod fsio;
 pub mod ingest;
 pub mod model;
 pub mod output;

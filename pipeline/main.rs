@@ -9,8 +9,9 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
+use thematic::fsio::remove_stale_temp_files;
 use thematic::ingest::read_corpus;
-use thematic::output::{remove_stale_temp_files, write_outputs, DocumentInfo, RunInfo};
+use thematic::output::{write_outputs, DocumentInfo, RunInfo};
 use thematic::run::{fit_with_progress, Progress, Silent};
 use thematic::segment::{Boilerplate, Unit};
 use thematic::tfidf::DocFreq;
@@ -300,13 +301,15 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         skipped: corpus.skipped.clone(),
         documents: DocumentInfo::of(&corpus),
     };
-    write_outputs(&result, &info, &args.out)?;
     result.model.save(&args.model)?;
     if !args.no_charts {
         draw_charts(&result, &args.plots)?;
     }
     let plots = (!args.no_charts).then_some(args.plots.as_path());
-    thematic::report::write_report(&result, &info, plots, &args.out)?;
+    let report = thematic::report::render_report(&result, &info, plots);
+    // Last, so that once run.json (the outputs' commit record) names this run, the model
+    // and charts it points to are this run's too.
+    write_outputs(&result, &info, Some(&report), &args.out)?;
     eprintln!(
         "{} documents, {} passages ({} dropped), {} themes -> {}, model {}",
         result.doc_ids.len(),
@@ -334,7 +337,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         skipped: corpus.skipped.clone(),
         documents: DocumentInfo::of(&corpus),
     };
-    write_outputs(&result, &info, &args.out)?;
+    write_outputs(&result, &info, None, &args.out)?;
     eprintln!(
         "{} passages classified -> {}",
         result.passages.len(),

@@ -115,7 +115,7 @@ impl ThemeModel {
 
     /// Writes the model as JSON (through a temporary file and a rename).
     pub fn save(&self, path: &Path) -> Result<()> {
-        crate::output::write_atomic_with(path, |w| {
+        crate::fsio::write_atomic_with(path, |w| {
             serde_json::to_writer(w, self).map_err(std::io::Error::other)
         })
     }

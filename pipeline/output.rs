@@ -1,67 +1,27 @@
-//! Outputs: the evidence files of a run, each written to a temporary file and renamed so
-//! an interrupted run never leaves a half-written one.
+//! Outputs: the evidence files of a run, put in its output folder as one set.
+//!
+//! Every file is first written whole to a temporary file and flushed to disk; then the old
+//! `run.json` is removed, the other files are renamed into place, and the new `run.json` is
+//! renamed last ([`crate::fsio::commit`]). `run.json` is the commit record: when
+//! `out/run.json` exists, every output beside it is from that run (its `outputs` lists each
+//! one with its size and SHA-256, so a reader can check); when it is missing, the folder
+//! holds an interrupted run.
 
-use std::io::Write;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::fsio::{self, StagedFile};
 use crate::ingest::SkippedFile;
 use crate::run::{Exemplar, RunResult, RunSettings, Timing};
 use crate::themes::{TermWeight, ThemeKind};
 
-/// Temporary files start with this, so a run can clear the ones a killed run left.
-const TEMP_PREFIX: &str = ".thematic-tmp-";
-
-/// Removes temporary files that an interrupted run left in `dir` (never anything else).
-pub fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
-/// disk, then renamed over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-/// Like [`write_atomic`], with the content streamed by `write` into a buffered writer, so
-/// a large output is never held in memory whole.
-pub fn write_atomic_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let error = |cause| Error::Write {
-        path: path.to_path_buf(),
-        cause,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(error)?;
-    // Outputs are for sharing: 0644 like any file a tool writes, not tempfile's 0600.
-    #[cfg(unix)]
-    let permissions = std::os::unix::fs::PermissionsExt::from_mode(0o644);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX);
-    #[cfg(unix)]
-    builder.permissions(permissions);
-    let tmp = builder.tempfile_in(dir).map_err(error)?;
-    let mut writer = std::io::BufWriter::with_capacity(1 << 20, tmp);
-    write(&mut writer).map_err(error)?;
-    let tmp = writer.into_inner().map_err(|e| error(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(error)?;
-    tmp.persist(path).map_err(|e| error(e.error))?;
-    Ok(())
-}
+/// The commit record, renamed into place after every other output.
+const RUN_JSON: &str = "run.json";
+/// The HTML report, an output of `run` only.
+const REPORT_HTML: &str = "report.html";
 
 /// Four decimals are plenty for a reader and keep the files stable and small.
 fn round(x: f64) -> f64 {
@@ -162,6 +122,8 @@ struct RunJson<'a> {
     #[serde(flatten)]
     info: &'a RunInfo,
     counts: Counts,
+    /// Every other output of the run, by file name: what a reader checks it against.
+    outputs: BTreeMap<String, OutputEntry>,
     warnings: &'a [String],
     /// k used by k-means.
     k: usize,
@@ -178,6 +140,14 @@ pub fn peak_memory_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// An output as `run.json` lists it.
+#[derive(Serialize)]
+struct OutputEntry {
+    bytes: u64,
+    /// Lowercase hex, as `sha256sum` prints it.
+    sha256: String,
+}
+
 #[derive(Serialize)]
 struct Counts {
     documents: usize,
@@ -188,9 +158,9 @@ struct Counts {
     other: usize,
 }
 
-/// Writes one JSON line per item to `path` (atomically, streamed).
-fn write_jsonl<T: Serialize>(path: &Path, items: impl Iterator<Item = T>) -> Result<()> {
-    write_atomic_with(path, |w| {
+/// Stages one JSON line per item for `path` (streamed).
+fn stage_jsonl<T: Serialize>(path: &Path, items: impl Iterator<Item = T>) -> Result<StagedFile> {
+    fsio::stage(path, |w| {
         for item in items {
             serde_json::to_writer(&mut *w, &item)?;
             w.write_all(b"\n")?;
@@ -224,10 +194,19 @@ pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv and run.json.
-pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<()> {
+/// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv, report.html (when
+/// `report` is given) and run.json into `out` as one set: see the module doc. A
+/// report.html of an earlier run is removed when `report` is `None`, so it cannot pass
+/// for this run's.
+pub fn write_outputs(
+    result: &RunResult,
+    info: &RunInfo,
+    report: Option<&str>,
+    out: &Path,
+) -> Result<()> {
     let model = &result.model;
-    write_jsonl(
+    let mut staged = Vec::new();
+    staged.push(stage_jsonl(
         &out.join("passages.jsonl"),
         result
             .passages
@@ -247,9 +226,9 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
                     .map(|&c| model.display[c as usize].as_str())
                     .collect(),
             }),
-    )?;
+    )?);
 
-    write_jsonl(
+    staged.push(stage_jsonl(
         &out.join("dropped.jsonl"),
         result.dropped.iter().map(|d| DroppedLine {
             doc: &result.doc_ids[d.doc],
@@ -258,7 +237,7 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
             text: &d.text,
             reason: &d.reason,
         }),
-    )?;
+    )?);
 
     let n = result.passages.len().max(1) as f64;
     let size = |t: Option<usize>| result.assignments.iter().filter(|a| a.theme == t).count();
@@ -288,7 +267,9 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
         topic_diversity: result.quality.as_ref().map(|q| round(q.diversity)),
     };
     let themes_json = serde_json::to_vec_pretty(&themes).expect("plain structs serialize");
-    write_atomic(&out.join("themes.json"), &themes_json)?;
+    staged.push(fsio::stage(&out.join("themes.json"), |w| {
+        w.write_all(&themes_json)
+    })?);
 
     let mut csv = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["doc".to_string(), "passages".to_string()];
@@ -316,7 +297,27 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
     let csv_bytes = csv
         .into_inner()
         .map_err(|e| csv_error(e.into_error().into()))?;
-    write_atomic(&out.join("documents.csv"), &csv_bytes)?;
+    staged.push(fsio::stage(&out.join("documents.csv"), |w| {
+        w.write_all(&csv_bytes)
+    })?);
+
+    let report_path = out.join(REPORT_HTML);
+    let mut remove = Vec::new();
+    match report {
+        Some(html) => staged.push(fsio::stage(&report_path, |w| w.write_all(html.as_bytes()))?),
+        None => remove.push(report_path),
+    }
+    let outputs = staged
+        .iter()
+        .map(|f| {
+            let name = f.target().file_name().expect("an output has a file name");
+            let entry = OutputEntry {
+                bytes: f.size(),
+                sha256: f.sha256().to_string(),
+            };
+            (name.to_string_lossy().into_owned(), entry)
+        })
+        .collect();
 
     let run = RunJson {
         thematic_version: env!("CARGO_PKG_VERSION"),
@@ -330,14 +331,14 @@ pub fn write_outputs(result: &RunResult, info: &RunInfo, out: &Path) -> Result<(
             themes: model.themes.len(),
             other: size(None),
         },
+        outputs,
         warnings: &result.warnings,
         k: model.clusters.centroids.nrows(),
         k_sweep: &result.k_sweep,
         timings: &result.timings,
         peak_memory_kib: peak_memory_kib(),
     };
-    write_atomic(
-        &out.join("run.json"),
-        &serde_json::to_vec_pretty(&run).expect("plain structs serialize"),
-    )
+    let run_json = serde_json::to_vec_pretty(&run).expect("plain structs serialize");
+    let record = fsio::stage(&out.join(RUN_JSON), |w| w.write_all(&run_json))?;
+    fsio::commit(staged, record, &remove)
 }

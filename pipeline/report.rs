@@ -5,8 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::error::Result;
-use crate::output::{document_shares, write_atomic, RunInfo};
+use crate::output::{document_shares, RunInfo};
 use crate::run::RunResult;
 use crate::themes::ThemeKind;
 
@@ -29,14 +28,10 @@ th{background:#f4f4f4}td.num{text-align:right}blockquote{margin:.5em 0 1em 0;pad
 .swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}figure{margin:1.5em 0}svg{max-width:100%;height:auto}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}.muted{color:#666}";
 
-/// Writes `report.html` for a run into `out`, inlining the SVG charts found in `plots`
-/// (a chart that is missing is left out).
-pub fn write_report(
-    result: &RunResult,
-    info: &RunInfo,
-    plots: Option<&Path>,
-    out: &Path,
-) -> Result<()> {
+/// The `report.html` page of a run, inlining the SVG charts found in `plots` (a chart that
+/// is missing is left out). It is returned, not written: the outputs stage puts it in the
+/// output folder with the other files of the run, as one set.
+pub fn render_report(result: &RunResult, info: &RunInfo, plots: Option<&Path>) -> String {
     let model = &result.model;
     let n = result.passages.len().max(1) as f64;
     let mut h = String::new();
@@ -170,5 +165,5 @@ pub fn write_report(
     let settings = serde_json::to_string_pretty(&settings).expect("plain values serialize");
     let _ = writeln!(h, "<h2>Settings</h2><pre>{}</pre>", esc(&settings));
     let _ = writeln!(h, "</body></html>");
-    write_atomic(&out.join("report.html"), h.as_bytes())
+    h
 }

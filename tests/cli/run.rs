@@ -436,7 +436,9 @@ fn shuffled_corpus(dir: &Path, n: usize) {
 }
 
 /// Every output file is whole: JSON parses, each JSONL line parses, the CSV has equal
-/// rows, each PNG ends with its IEND chunk, each SVG is closed, the model loads.
+/// rows, each PNG ends with its IEND chunk, each SVG is closed, the model loads. And the
+/// output folder is one run's: run.json, the commit record, is either missing (a run was
+/// interrupted) or lists every other output with the size and SHA-256 it has.
 #[track_caller]
 fn assert_outputs_whole(dirs: &RunDirs, when: &str) {
     for name in ["passages.jsonl", "dropped.jsonl"] {
@@ -445,9 +447,12 @@ fn assert_outputs_whole(dirs: &RunDirs, when: &str) {
                 .unwrap_or_else(|e| panic!("{when}: {name}:{} does not parse: {e}", i + 1));
         }
     }
-    for name in ["themes.json", "run.json"] {
-        serde_json::from_str::<serde_json::Value>(&read_text(&dirs.out.join(name)))
-            .unwrap_or_else(|e| panic!("{when}: {name} does not parse: {e}"));
+    serde_json::from_str::<serde_json::Value>(&read_text(&dirs.out.join("themes.json")))
+        .unwrap_or_else(|e| panic!("{when}: themes.json does not parse: {e}"));
+    match std::fs::read_to_string(dirs.out.join("run.json")) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => panic!("{when}: run.json: {e}"),
+        Ok(text) => assert_run_json_vouches_for_its_outputs(dirs, &text, when),
     }
     let (header, rows) = read_csv(&dirs.out.join("documents.csv"));
     assert!(
@@ -469,8 +474,42 @@ fn assert_outputs_whole(dirs: &RunDirs, when: &str) {
     thematic::ThemeModel::load(&dirs.model).unwrap_or_else(|e| panic!("{when}: model: {e}"));
 }
 
+/// run.json's `outputs` names every other output of the folder, each with the size and
+/// SHA-256 (as `sha256sum` prints it) of the file beside it.
+#[track_caller]
+fn assert_run_json_vouches_for_its_outputs(dirs: &RunDirs, run_json: &str, when: &str) {
+    use sha2::Digest;
+    let run: serde_json::Value = serde_json::from_str(run_json)
+        .unwrap_or_else(|e| panic!("{when}: run.json does not parse: {e}"));
+    let listed = run["outputs"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{when}: run.json has no `outputs` object"));
+    let expected: BTreeSet<&str> = OUTPUTS.into_iter().filter(|n| *n != "run.json").collect();
+    assert_same(
+        &format!("{when}: outputs listed in run.json"),
+        &expected,
+        &listed.keys().map(String::as_str).collect(),
+    );
+    for (name, entry) in listed {
+        let bytes = std::fs::read(dirs.out.join(name))
+            .unwrap_or_else(|e| panic!("{when}: {name}, listed in run.json: {e}"));
+        let sha256: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_same(
+            &format!("{when}: {name} (size, sha256) beside run.json"),
+            &(entry["bytes"].as_u64(), entry["sha256"].as_str()),
+            &(Some(bytes.len() as u64), Some(sha256.as_str())),
+        );
+    }
+}
+
 /// Interrupted runs lose nothing: a complete run, then runs killed with SIGKILL at
-/// several points; after each, the outputs, charts and model are still whole.
+/// several points; after each, the outputs, charts and model are still whole, and run.json
+/// is either missing or vouches for every output beside it (before run.json was the
+/// commit record, a kill between two files left passages.jsonl of one run beside
+/// themes.json of another).
 #[test]
 fn a_run_killed_at_any_point_leaves_every_output_whole() {
     let tmp = tempfile::tempdir().unwrap();
@@ -494,6 +533,10 @@ fn a_run_killed_at_any_point_leaves_every_output_whole() {
         a
     };
     thematic(tmp.path(), args("1")).success();
+    assert!(
+        dirs.out.join("run.json").is_file(),
+        "a complete run wrote no run.json"
+    );
     assert_outputs_whole(&dirs, "after the complete run");
     let started = std::time::Instant::now();
     thematic(tmp.path(), args("2")).success();
@@ -519,6 +562,11 @@ fn a_run_killed_at_any_point_leaves_every_output_whole() {
     }
     // The next run clears what the killed ones left behind.
     thematic(tmp.path(), args("1")).success();
+    assert!(
+        dirs.out.join("run.json").is_file(),
+        "a complete run after the kills wrote no run.json"
+    );
+    assert_outputs_whole(&dirs, "after the complete run that followed the kills");
     for dir in [&dirs.out, &dirs.plots] {
         let leftovers: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
