@@ -2,10 +2,9 @@
 //!
 //! The stages, one module each, in the order data flows through them:
 //! [`ingest`] -> [`segment`] -> [`analyze`] -> [`tfidf`] -> [`reduce`] -> [`cluster`] ->
-//! [`themes`] (with [`model`]) -> [`output`], [`chart`] and [`report`]. [`run`] strings
-//! them together;
-//! [`evaluate`] scores a run against hand labels. [`fsio`] is the file-system I/O every
-//! stage that writes shares: temp file + rename.
+//! [`themes`] (with [`evidence`] for the named ones, and [`model`]) -> [`output`], [`chart`]
+//! and [`report`]. [`run`] strings them together; [`evaluate`] scores a run against hand
+//! labels. [`fsio`] is the file-system I/O every stage that writes shares: temp file + rename.
 #![deny(missing_docs)]
 
 pub mod analyze;
@@ -13,6 +12,7 @@ pub mod chart;
 pub mod cluster;
 pub mod error;
 pub mod evaluate;
+pub mod evidence;
 pub mod fsio;
 pub mod ingest;
 pub mod model;

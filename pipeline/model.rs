@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::AnalyzerSettings;
 use crate::cluster::FittedClusters;
 use crate::error::{Error, Result};
+use crate::evidence::{Evidence, EvidenceTerms};
 use crate::reduce::{cosine, FittedReduction};
 use crate::segment::Unit;
 use crate::tfidf::FittedTfIdf;
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +38,8 @@ pub struct ThemeModel {
     /// Reduced, unit-length seed vector of each named theme (a zero row when none of its
     /// seed terms is in the vocabulary).
     pub anchors: Array2<f64>,
+    /// The focus and seed terms that make a sentence evidence for a named theme.
+    pub evidence: EvidenceTerms,
     /// Named themes first (in the themes file's order), then discovered ones.
     pub themes: Vec<Theme>,
     /// Top terms of each theme.
@@ -47,16 +50,19 @@ pub struct ThemeModel {
     pub settings: ThemeSettings,
 }
 
-/// A passage's cluster, theme (`None` = `other`) and confidence in [0, 1].
+/// A passage's cluster, theme (`None` = `other`), confidence in [0, 1] and, for a named
+/// theme, the sentence that carries it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Assignment {
     /// Nearest k-means centroid.
     pub cluster: usize,
     /// Index into the model's themes, or `None` for `other`.
     pub theme: Option<usize>,
-    /// Cosine similarity to the theme's seed vector (named themes matched by their seed)
-    /// or to the cluster's centroid, clamped to [0, 1].
+    /// Cosine similarity of the evidence sentence to the theme's seed vector (named
+    /// themes) or of the passage to its cluster's centroid, clamped to [0, 1].
     pub confidence: f64,
+    /// Byte range, in the passage's text, of the sentence that gave a named theme.
+    pub evidence: Option<(usize, usize)>,
 }
 
 impl ThemeModel {
@@ -65,44 +71,49 @@ impl ThemeModel {
         self.anchors.nrows()
     }
 
-    /// Themes for reduced passage vectors.
+    /// Themes for reduced passage vectors and each passage's strongest evidence
+    /// ([`EvidenceTerms::find_all`]).
     ///
-    /// A passage close enough to a named theme's seed (`named_threshold`) takes the
-    /// nearest such theme: this is what lets a paragraph that argues a motive in a few
-    /// words be found even when its cluster is about something broader. Otherwise it takes
-    /// its cluster's theme. Either way, below `other_threshold` it is `other`.
-    pub fn assign(&self, vectors: ArrayView2<f64>) -> Vec<Assignment> {
+    /// A passage whose evidence sentence is close enough to a named theme's seed
+    /// (`named_threshold`) takes that theme: this is what lets a paragraph that argues a
+    /// motive in one sentence be found even when its cluster is about something broader.
+    /// Otherwise it takes its cluster's theme. Either way, below `other_threshold` it is
+    /// `other`.
+    pub fn assign(
+        &self,
+        vectors: ArrayView2<f64>,
+        evidence: &[Option<Evidence>],
+    ) -> Vec<Assignment> {
         let clusters = self.clusters.predict(vectors);
         vectors
             .outer_iter()
             .zip(clusters)
-            .map(|(v, cluster)| {
-                let named = self
-                    .anchors
-                    .outer_iter()
-                    .map(|a| cosine(v, a))
-                    .enumerate()
-                    .fold(None, |best: Option<(usize, f64)>, (t, s)| match best {
-                        Some((_, b)) if b >= s => best,
-                        _ => Some((t, s)),
-                    });
+            .zip(evidence)
+            .map(|((v, cluster), evidence)| {
+                let named = evidence
+                    .as_ref()
+                    .filter(|e| e.score >= self.settings.named_threshold);
                 let (theme, confidence) = match named {
-                    Some((t, s)) if s >= self.settings.named_threshold => (Some(t), s),
+                    Some(e) => (Some(e.theme), e.score),
                     // A named theme needs its own evidence: the rest of a seeded cluster
                     // is what the seed did not describe.
-                    _ if self.cluster_theme[cluster] < self.n_named() => {
-                        (None, named.map_or(0.0, |n| n.1))
+                    None if self.cluster_theme[cluster] < self.n_named() => {
+                        (None, evidence.as_ref().map_or(0.0, |e| e.score))
                     }
-                    _ => (
+                    None => (
                         Some(self.cluster_theme[cluster]),
                         cosine(v, self.clusters.centroids.row(cluster)),
                     ),
                 };
                 let confidence = confidence.clamp(0.0, 1.0);
+                let theme = theme.filter(|_| confidence >= self.settings.other_threshold);
                 Assignment {
                     cluster,
-                    theme: theme.filter(|_| confidence >= self.settings.other_threshold),
+                    theme,
                     confidence,
+                    evidence: named
+                        .filter(|_| theme.is_some())
+                        .map(|e| (e.sentence.start, e.sentence.end)),
                 }
             })
             .collect()
@@ -161,6 +172,15 @@ impl ThemeModel {
             && model.cluster_theme.iter().all(|&t| t < model.themes.len())
             && model.theme_terms.len() == model.themes.len()
             && model.anchors.nrows() == model.clusters.n_seeded
+            && model.evidence.seeds.len() == model.anchors.nrows()
+            && model
+                .evidence
+                .seeds
+                .iter()
+                .chain(std::iter::once(&model.evidence.focus))
+                .flatten()
+                .flatten()
+                .all(|&c| (c as usize) < model.tfidf.vocabulary.len())
             && model.clusters.n_seeded <= model.themes.len()
             && model.clusters.n_seeded <= model.clusters.centroids.nrows()
             && model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]);

@@ -38,6 +38,15 @@ struct PassageLine<'a> {
     confidence: f64,
     cluster: usize,
     top_terms: Vec<&'a str>,
+    /// The sentence that gave a named theme (`null` otherwise), offsets into the document.
+    evidence: Option<EvidenceLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvidenceLine<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -225,6 +234,14 @@ pub fn write_outputs(
                     .iter()
                     .map(|&c| model.display[c as usize].as_str())
                     .collect(),
+                evidence: a.evidence.map(|(s, e)| {
+                    let source = p.source_range(s..e);
+                    EvidenceLine {
+                        start: source.start,
+                        end: source.end,
+                        text: &p.text[s..e],
+                    }
+                }),
             }),
     )?);
 

@@ -191,6 +191,20 @@ impl FittedReduction {
         self.components.ncols()
     }
 
+    /// [`FittedReduction::transform`] of one row, for callers that project rows one at a
+    /// time (on a worker thread of their own).
+    pub fn project(&self, row: &SparseRow) -> Array1<f64> {
+        let mut out = Array1::zeros(self.dimensions());
+        for (&j, &v) in row.indices.iter().zip(&row.values) {
+            out.scaled_add(v, &self.components.row(j as usize));
+        }
+        let norm = out.dot(&out).sqrt();
+        if norm > 0.0 {
+            out /= norm;
+        }
+        out
+    }
+
     /// Projects TF-IDF rows and scales each result to unit length (an all-zero row stays
     /// zero), so that k-means' Euclidean distance ranks like cosine similarity.
     pub fn transform(&self, rows: &[SparseRow]) -> Array2<f64> {
@@ -304,5 +318,27 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(s.fit(&rows, 16, 1).unwrap(), s.fit(&rows, 16, 1).unwrap());
+    }
+
+    #[test]
+    fn projecting_one_row_is_transforming_it() {
+        let rows: Vec<SparseRow> = (0..30u32)
+            .map(|i| row(&[(i % 7, 1.0), ((i * 3) % 11, 0.5), (11 + i % 5, 0.25)]))
+            .chain(std::iter::once(SparseRow::default()))
+            .collect();
+        let fitted = ReductionSettings {
+            dimensions: 5,
+            ..Default::default()
+        }
+        .fit(&rows, 16, 1)
+        .unwrap();
+        let all = fitted.transform(&rows);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(fitted.project(r), all.row(i), "row {i}");
+        }
+        assert!(fitted
+            .project(&SparseRow::default())
+            .iter()
+            .all(|&x| x == 0.0));
     }
 }

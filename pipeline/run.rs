@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
+use crate::evidence::EvidenceTerms;
 use crate::ingest::Corpus;
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings};
@@ -398,7 +399,7 @@ pub fn fit_with_progress(
             tfidf.transform(&seed_terms)
         })
         .collect();
-    let warnings: Vec<String> = themes
+    let mut warnings: Vec<String> = themes
         .themes
         .iter()
         .zip(&seed_rows)
@@ -410,6 +411,22 @@ pub fn fit_with_progress(
             )
         })
         .collect();
+    let focus = EvidenceTerms::phrases(&themes.focus, &mut analyzer, &tfidf);
+    if !themes.focus.is_empty() && focus.is_empty() {
+        warnings.push(format!(
+            "focus {:?}: none of its terms is in the vocabulary, so no passage can take a named theme",
+            themes.focus
+        ));
+    }
+    let evidence_terms = EvidenceTerms {
+        focus,
+        seeds: themes
+            .themes
+            .iter()
+            .map(|t| EvidenceTerms::phrases(&t.seed_terms, &mut analyzer, &tfidf))
+            .collect(),
+        focus_required: !themes.focus.is_empty(),
+    };
     let anchors = if seed_rows.is_empty() {
         Array2::zeros((0, reduction.dimensions()))
     } else {
@@ -474,12 +491,21 @@ pub fn fit_with_progress(
         reduction,
         clusters,
         anchors,
+        evidence: evidence_terms,
         themes: theme_list,
         theme_terms: Vec::new(),
         cluster_theme,
         settings: settings.themes.clone(),
     };
-    let assignments = model.assign(vectors.view());
+    let evidence = model.evidence.find_all(
+        &passages,
+        &rows,
+        &analyzer,
+        &model.tfidf,
+        &model.reduction,
+        model.anchors.view(),
+    );
+    let assignments = model.assign(vectors.view(), &evidence);
     let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
     let top_columns = class_tfidf(
         &theme_of,
@@ -550,7 +576,15 @@ pub fn classify(
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
-    let assignments = model.assign(vectors.view());
+    let evidence = model.evidence.find_all(
+        &passages,
+        &rows,
+        &analyzer,
+        &model.tfidf,
+        &model.reduction,
+        model.anchors.view(),
+    );
+    let assignments = model.assign(vectors.view(), &evidence);
     Ok(RunResult::new(
         corpus,
         passages,

@@ -16,6 +16,12 @@ pub struct ThemesFile {
     /// Canonical term -> phrases folded into it, for every theme (e.g. the group's names).
     #[serde(default)]
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// What the named themes are about (the subject of the question, such as the country
+    /// attacked). When given, a passage takes a named theme only from a sentence that names
+    /// one of these as well as one of the theme's seed terms: a paragraph that merely
+    /// mentions a theme's words is background. Analyzed like passage text.
+    #[serde(default)]
+    pub focus: Vec<String>,
     /// The named themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeSpec>,
@@ -59,6 +65,9 @@ impl ThemesFile {
             return Err(error(
                 "no [[theme]] entries (use `--themes none` for pure discovery)".into(),
             ));
+        }
+        if let Some(i) = file.focus.iter().position(|t| t.trim().is_empty()) {
+            return Err(error(format!("focus: entry {} is empty", i + 1)));
         }
         let mut seen = std::collections::HashSet::new();
         for (i, theme) in file.themes.iter().enumerate() {
@@ -237,6 +246,11 @@ mod tests {
         assert!(err.contains("seed_terms is empty"), "{err}");
         let dup = "[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n[[theme]]\nname = \"a\"\nseed_terms = [\"y\"]\n";
         assert!(parse(dup).unwrap_err().to_string().contains("used twice"));
+        let err =
+            parse("focus = [\"Russia\", \" \"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("focus: entry 2 is empty"), "{err}");
     }
 
     #[test]

@@ -29,6 +29,24 @@ pub struct Passage {
     pub end: usize,
     /// The paragraph's text.
     pub text: String,
+    /// For a whole-document unit, where each kept paragraph starts, as (offset in `text`,
+    /// offset in the document); empty when `text` is the document's bytes `start..end`.
+    pub pieces: Vec<(usize, usize)>,
+}
+
+impl Passage {
+    /// The document's byte range of a range of `text` that lies within one paragraph (a
+    /// sentence never spans the blank line between two).
+    pub fn source_range(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let (text_at, source_at) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(t, _)| *t <= range.start)
+            .copied()
+            .unwrap_or((0, self.start));
+        source_at + (range.start - text_at)..source_at + (range.end - text_at)
+    }
 }
 
 /// A paragraph left out of the analysis, with the reason.
@@ -264,6 +282,7 @@ pub fn segment(
                     start,
                     end,
                     text: text.to_string(),
+                    pieces: Vec::new(),
                 }),
             }
         }
@@ -273,16 +292,21 @@ pub fn segment(
                 // The whole document as one unit: its span runs from the first kept
                 // paragraph to the last; the text joins only the kept paragraphs.
                 if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
-                    let text = kept
-                        .iter()
-                        .map(|p| p.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n\n");
+                    let mut text = String::new();
+                    let mut pieces = Vec::with_capacity(kept.len());
+                    for p in &kept {
+                        if !text.is_empty() {
+                            text.push_str("\n\n");
+                        }
+                        pieces.push((text.len(), p.start));
+                        text.push_str(&p.text);
+                    }
                     passages.push(Passage {
                         doc,
                         start: first.start,
                         end: last.end,
                         text,
+                        pieces,
                     });
                 }
             }
@@ -459,5 +483,20 @@ mod tests {
         let (kept, _) = segment(&[d], &Boilerplate::builtin(), Unit::Document);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].text, "One para.\n\nTwo para.");
+    }
+
+    #[test]
+    fn source_range_maps_text_back_to_the_document() {
+        let source = "One para.\n\n- Advertisement -\n\nTwo para.\n";
+        let (kept, _) = segment(&[doc(source)], &Boilerplate::builtin(), Unit::Document);
+        let p = &kept[0];
+        // The advertisement between them is not in `text`, so "Two" moved.
+        let two = p.text.find("Two").unwrap();
+        let range = p.source_range(two..two + 3);
+        assert_eq!(&source[range], "Two");
+        assert_eq!(&source[p.source_range(0..3)], "One");
+        let (paragraphs, _) = segment(&[doc(source)], &Boilerplate::builtin(), Unit::Passage);
+        let q = &paragraphs[1];
+        assert_eq!(&source[q.source_range(4..8)], "para");
     }
 }

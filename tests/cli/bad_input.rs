@@ -193,7 +193,7 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
     let mut value: serde_json::Value = serde_json::from_str(&model).unwrap();
     assert_same(
         "format_version of a fresh model",
-        &serde_json::json!(1),
+        &serde_json::json!(thematic::model::FORMAT_VERSION),
         &value["format_version"],
     );
     value["format_version"] = serde_json::json!(999);

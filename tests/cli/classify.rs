@@ -3,7 +3,17 @@
 use crate::util::*;
 
 /// The fields a classification must reproduce, per passage.
-fn key(p: &PassageLine) -> (String, usize, usize, String, usize, f64) {
+fn key(
+    p: &PassageLine,
+) -> (
+    String,
+    usize,
+    usize,
+    String,
+    usize,
+    f64,
+    Option<EvidenceLine>,
+) {
     (
         p.doc.clone(),
         p.start,
@@ -11,6 +21,7 @@ fn key(p: &PassageLine) -> (String, usize, usize, String, usize, f64) {
         p.theme.clone(),
         p.cluster,
         p.confidence,
+        p.evidence.clone(),
     )
 }
 

@@ -122,6 +122,7 @@ fn check_passages(passages: &[PassageLine], themes: &ThemesJson) {
             "{what}: theme {:?} is neither a theme of themes.json nor other: {names:?}",
             p.theme
         );
+        check_evidence(&what, p, themes, &mut sources);
     }
     // Document by document (corpus order = sorted ids), each in text order without
     // overlap: the file sorted by (doc, start) must be the file itself, and each passage
@@ -154,6 +155,48 @@ fn check_passages(passages: &[PassageLine], themes: &ThemesJson) {
         &seeds.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         &seen,
     );
+}
+
+/// A named theme cites the sentence behind it: a slice of the passage that names Russia
+/// (the seed themes' focus) and reads back from the document; other themes cite none.
+fn check_evidence(
+    what: &str,
+    p: &PassageLine,
+    themes: &ThemesJson,
+    sources: &mut BTreeMap<String, Vec<u8>>,
+) {
+    let named = themes
+        .themes
+        .iter()
+        .any(|t| t.name == p.theme && t.kind == "seeded");
+    match &p.evidence {
+        None => assert!(!named, "{what}: named theme {:?} without evidence", p.theme),
+        Some(e) => {
+            assert!(named, "{what}: evidence for theme {:?}", p.theme);
+            assert!(
+                p.start <= e.start && e.end <= p.end,
+                "{what}: evidence {}..{} outside the passage",
+                e.start,
+                e.end
+            );
+            assert_slices_back(
+                &format!("{what} evidence"),
+                &p.doc,
+                e.start,
+                e.end,
+                &e.text,
+                sources,
+            );
+            let lower = e.text.to_lowercase();
+            assert!(
+                ["russia", "moscow", "kremlin", "putin"]
+                    .iter()
+                    .any(|f| lower.contains(f)),
+                "{what}: evidence names no focus term: {:?}",
+                e.text
+            );
+        }
+    }
 }
 
 fn check_dropped(dropped: &[DroppedLine]) {
@@ -350,6 +393,7 @@ fn document_unit_gives_one_passage_per_document() {
         &seed_doc_names(),
         &docs,
     );
+    let mut sources = BTreeMap::new();
     for p in &passages {
         let len = seed_bytes(&p.doc).len();
         assert!(
@@ -359,7 +403,16 @@ fn document_unit_gives_one_passage_per_document() {
             p.start,
             p.end
         );
+        // A document's text skips its dropped paragraphs, yet the evidence's offsets
+        // still point into the file.
+        if let Some(e) = &p.evidence {
+            assert_slices_back(&p.doc, &p.doc, e.start, e.end, &e.text, &mut sources);
+        }
     }
+    assert!(
+        passages.iter().any(|p| p.evidence.is_some()),
+        "no document took a named theme: {passages:?}"
+    );
 }
 
 /// Two corpus folders may each hold a file of the same name; the outputs must still tell

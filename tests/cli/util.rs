@@ -243,6 +243,15 @@ pub struct PassageLine {
     pub confidence: f64,
     pub cluster: usize,
     pub top_terms: Vec<String>,
+    pub evidence: Option<EvidenceLine>,
+}
+
+/// The sentence behind a passage's named theme.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EvidenceLine {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// A line of dropped.jsonl.

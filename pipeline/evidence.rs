@@ -1,0 +1,352 @@
+//! Evidence: the sentence that ties a passage to a named theme.
+//!
+//! A paragraph that only mentions a theme's words ("former members of the Pakistani
+//! Taliban founded the group") is background; one that argues the theme ties those words to
+//! what the analysis is about ("Russia supports the Taliban, whom the group fights"). So a
+//! sentence is evidence for a named theme when it holds one of the theme's seed terms (every
+//! word of a seed phrase such as "civil war", not just "war") and, when the themes file names
+//! a `focus` (the subject of the question, such as the country attacked), one of the focus
+//! terms as well. Its strength is the cosine similarity between
+//! the sentence's reduced TF-IDF vector and the theme's seed vector, and a passage's
+//! evidence is its strongest sentence: the one the output cites, so that every named
+//! assignment can be checked against the words behind it.
+
+use std::ops::Range;
+
+use ndarray::ArrayView2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::analyze::Analyzer;
+use crate::reduce::{cosine, FittedReduction};
+use crate::segment::Passage;
+use crate::tfidf::{FittedTfIdf, SparseRow};
+
+/// A term as vocabulary columns: one per word of a phrase, sorted, without repeats.
+pub type Phrase = Vec<u32>;
+
+/// What makes a sentence evidence, as vocabulary columns; part of the fitted model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceTerms {
+    /// The focus terms; empty when the themes file names no focus.
+    pub focus: Vec<Phrase>,
+    /// Per named theme, its seed terms.
+    pub seeds: Vec<Vec<Phrase>>,
+    /// Whether the themes file named a focus: when it did but none of its terms is in the
+    /// vocabulary, no sentence can be evidence (rather than every sentence).
+    pub focus_required: bool,
+}
+
+impl EvidenceTerms {
+    /// The terms of `phrases` (as the analyzer gives each phrase's words) that are wholly in
+    /// the vocabulary: a phrase with a word the corpus never uses can match no sentence.
+    pub fn phrases<'a>(
+        phrases: impl IntoIterator<Item = &'a String>,
+        analyzer: &mut Analyzer,
+        tfidf: &FittedTfIdf,
+    ) -> Vec<Phrase> {
+        let mut out: Vec<Phrase> = phrases
+            .into_iter()
+            .filter_map(|p| {
+                let columns: Option<Phrase> = analyzer
+                    .tokens(p)
+                    .iter()
+                    .map(|t| tfidf.column(&t.term))
+                    .collect();
+                let mut columns = columns.filter(|c| !c.is_empty())?;
+                columns.sort_unstable();
+                columns.dedup();
+                Some(columns)
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// A passage's strongest evidence for a named theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// Index of the named theme.
+    pub theme: usize,
+    /// Cosine similarity of the sentence to the theme's seed vector.
+    pub score: f64,
+    /// Byte range of the sentence in the passage's text (without trailing white space).
+    pub sentence: Range<usize>,
+}
+
+/// Whether some phrase has every one of its columns in `columns` (sorted).
+fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
+    phrases
+        .iter()
+        .any(|p| p.iter().all(|c| columns.binary_search(c).is_ok()))
+}
+
+/// Passages per parallel chunk, each chunk with its own analyzer caches.
+const CHUNK: usize = 512;
+
+impl EvidenceTerms {
+    /// Whether a text whose TF-IDF columns are `columns` (sorted) names the focus.
+    fn names_focus(&self, columns: &[u32]) -> bool {
+        !self.focus_required || holds(&self.focus, columns)
+    }
+
+    /// Whether a text with these columns could be evidence for some theme: the cheap test
+    /// that spares splitting most passages of a large corpus into sentences.
+    fn may_hold(&self, columns: &[u32]) -> bool {
+        self.names_focus(columns) && self.seeds.iter().any(|s| holds(s, columns))
+    }
+
+    /// The strongest evidence in one passage, if any. `row` is the passage's TF-IDF row.
+    /// Ties go to the earlier sentence, then to the theme listed first.
+    pub fn find(
+        &self,
+        text: &str,
+        row: &SparseRow,
+        analyzer: &mut Analyzer,
+        tfidf: &FittedTfIdf,
+        reduction: &FittedReduction,
+        anchors: ArrayView2<f64>,
+    ) -> Option<Evidence> {
+        if !self.may_hold(&row.indices) {
+            return None;
+        }
+        let mut best: Option<Evidence> = None;
+        for (start, sentence) in text.split_sentence_bound_indices() {
+            let row = tfidf.transform(&analyzer.terms(sentence));
+            if !self.may_hold(&row.indices) {
+                continue;
+            }
+            let vector = reduction.project(&row);
+            for (theme, seeds) in self.seeds.iter().enumerate() {
+                if !holds(seeds, &row.indices) {
+                    continue;
+                }
+                let score = cosine(vector.view(), anchors.row(theme));
+                if best.as_ref().is_none_or(|b| score > b.score) {
+                    best = Some(Evidence {
+                        theme,
+                        score,
+                        sentence: start..start + sentence.trim_end().len(),
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// [`EvidenceTerms::find`] for every passage, in parallel; the result does not depend
+    /// on the number of threads.
+    pub fn find_all(
+        &self,
+        passages: &[Passage],
+        rows: &[SparseRow],
+        analyzer: &Analyzer,
+        tfidf: &FittedTfIdf,
+        reduction: &FittedReduction,
+        anchors: ArrayView2<f64>,
+    ) -> Vec<Option<Evidence>> {
+        if self.seeds.is_empty() {
+            return vec![None; passages.len()];
+        }
+        passages
+            .par_chunks(CHUNK)
+            .zip(rows.par_chunks(CHUNK))
+            .flat_map_iter(|(passages, rows)| {
+                let mut worker = analyzer.fork();
+                passages
+                    .iter()
+                    .zip(rows)
+                    .map(|(p, row)| self.find(&p.text, row, &mut worker, tfidf, reduction, anchors))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::AnalyzerSettings;
+    use crate::reduce::ReductionSettings;
+    use crate::tfidf::TfIdfSettings;
+
+    /// A small fitted pipeline over `texts`, with one named theme seeded by `seed`.
+    fn fitted(
+        texts: &[&str],
+        seed: &[&str],
+        focus: &[&str],
+    ) -> (
+        Analyzer,
+        FittedTfIdf,
+        FittedReduction,
+        ndarray::Array2<f64>,
+        EvidenceTerms,
+        Vec<SparseRow>,
+    ) {
+        let mut analyzer = Analyzer::new(AnalyzerSettings::default()).unwrap();
+        let docs: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+        let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
+        let rows: Vec<SparseRow> = docs.iter().map(|d| tfidf.transform(d)).collect();
+        let reduction = ReductionSettings {
+            dimensions: 3,
+            ..Default::default()
+        }
+        .fit(&rows, tfidf.vocabulary.len(), 7)
+        .unwrap();
+        let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
+        let anchors = reduction.transform(std::slice::from_ref(&seed_row));
+        let strings = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let terms = EvidenceTerms {
+            focus: EvidenceTerms::phrases(&strings(focus), &mut analyzer, &tfidf),
+            seeds: vec![EvidenceTerms::phrases(
+                &strings(seed),
+                &mut analyzer,
+                &tfidf,
+            )],
+            focus_required: !focus.is_empty(),
+        };
+        (analyzer, tfidf, reduction, anchors, terms, rows)
+    }
+
+    const TEXTS: [&str; 4] = [
+        "The Taliban rule Kabul. Russia courts the Taliban government with diplomatic ties.",
+        "Former members of the Taliban founded the group in the mountains.",
+        "Russia hosts a concert. Tickets sold out in the capital.",
+        "The weather in the mountains was cold and the concert was cancelled.",
+    ];
+
+    #[test]
+    fn the_evidence_is_the_sentence_that_names_the_focus_and_a_seed_term() {
+        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
+            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Russia"]);
+        let found = terms
+            .find(
+                TEXTS[0],
+                &rows[0],
+                &mut analyzer,
+                &tfidf,
+                &reduction,
+                anchors.view(),
+            )
+            .expect("the second sentence ties Russia to the Taliban");
+        assert_eq!(found.theme, 0);
+        assert!(TEXTS[0][found.sentence.clone()].starts_with("Russia courts"));
+        assert!(found.score > 0.0 && found.score <= 1.0 + 1e-12, "{found:?}");
+        // The Taliban without the focus, and the focus without a seed term, are no evidence.
+        for i in 1..4 {
+            let none = terms.find(
+                TEXTS[i],
+                &rows[i],
+                &mut analyzer,
+                &tfidf,
+                &reduction,
+                anchors.view(),
+            );
+            assert_eq!(none, None, "passage {i}");
+        }
+    }
+
+    #[test]
+    fn a_seed_phrase_needs_all_its_words() {
+        // "ties" alone (passage 1 has neither word) and "diplomatic" alone are not
+        // "diplomatic ties".
+        let texts = [
+            "Russia cut its ties with the club. Russia sent a diplomatic note.",
+            "Russia has diplomatic ties with many states.",
+            "The weather was cold.",
+        ];
+        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
+            fitted(&texts, &["diplomatic ties"], &["Russia"]);
+        let none = terms.find(
+            texts[0],
+            &rows[0],
+            &mut analyzer,
+            &tfidf,
+            &reduction,
+            anchors.view(),
+        );
+        assert_eq!(none, None);
+        let found = terms.find(
+            texts[1],
+            &rows[1],
+            &mut analyzer,
+            &tfidf,
+            &reduction,
+            anchors.view(),
+        );
+        assert!(found.is_some());
+    }
+
+    #[test]
+    fn without_a_focus_any_sentence_with_a_seed_term_counts() {
+        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
+            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &[]);
+        let found = terms
+            .find(
+                TEXTS[1],
+                &rows[1],
+                &mut analyzer,
+                &tfidf,
+                &reduction,
+                anchors.view(),
+            )
+            .expect("a seed term is enough when no focus is named");
+        assert_eq!(found.sentence, 0..TEXTS[1].len());
+    }
+
+    #[test]
+    fn a_focus_absent_from_the_vocabulary_admits_no_sentence() {
+        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
+            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Narnia"]);
+        assert!(terms.focus.is_empty() && terms.focus_required);
+        let none = terms.find(
+            TEXTS[0],
+            &rows[0],
+            &mut analyzer,
+            &tfidf,
+            &reduction,
+            anchors.view(),
+        );
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn find_all_matches_find_passage_by_passage() {
+        let (analyzer, tfidf, reduction, anchors, terms, rows) =
+            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Russia"]);
+        let passages: Vec<Passage> = TEXTS
+            .iter()
+            .map(|t| Passage {
+                doc: 0,
+                start: 0,
+                end: t.len(),
+                text: t.to_string(),
+                pieces: Vec::new(),
+            })
+            .collect();
+        let all = terms.find_all(
+            &passages,
+            &rows,
+            &analyzer,
+            &tfidf,
+            &reduction,
+            anchors.view(),
+        );
+        let mut worker = analyzer.fork();
+        for (i, found) in all.iter().enumerate() {
+            let one = terms.find(
+                TEXTS[i],
+                &rows[i],
+                &mut worker,
+                &tfidf,
+                &reduction,
+                anchors.view(),
+            );
+            assert_eq!(found, &one);
+        }
+        assert!(all[0].is_some());
+    }
+}
