@@ -497,6 +497,55 @@ fn a_theme_whose_seed_terms_never_occur_is_reported_and_takes_no_passage() {
 }
 
 #[test]
+fn a_focus_that_never_occurs_is_reported_and_no_passage_takes_a_named_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    write(
+        &themes,
+        "focus = [\"Atlantis\"]\n[[theme]]\nname = \"Harbour\"\nseed_terms = [\"harbour\", \"pier\"]\n",
+    );
+    let (dirs, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        themes.to_str().unwrap(),
+        &[],
+    );
+    outcome.success();
+    let line = outcome
+        .stderr
+        .lines()
+        .find(|l| l.contains("Atlantis"))
+        .unwrap_or_else(|| panic!("{}", outcome.stderr));
+    assert_contains("a warning", "warning", line);
+    assert!(dirs.passages().iter().all(|p| p.theme != "Harbour"));
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert!(
+        run["warnings"].to_string().contains("Atlantis"),
+        "{}",
+        run["warnings"]
+    );
+}
+
+#[test]
+fn an_empty_focus_entry_is_refused_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    write(
+        &themes,
+        "focus = [\"harbour\", \"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n",
+    );
+    let (_, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        themes.to_str().unwrap(),
+        &[],
+    );
+    let stderr = outcome.failure();
+    assert_contains("names the file", "themes.toml", stderr);
+    assert_contains("names the entry", "focus: entry 2", stderr);
+}
+
+#[test]
 fn an_empty_theme_list_is_refused_pointing_to_themes_none() {
     let tmp = tempfile::tempdir().unwrap();
     let themes = tmp.path().join("themes.toml");
