@@ -214,12 +214,12 @@ impl Analyzer {
     /// Checks the settings and builds the analyzer.
     pub fn new(settings: AnalyzerSettings) -> Result<Self> {
         let (algorithm, code) = language(&settings.language).ok_or_else(|| Error::Setting {
-            setting: "analyzer.language",
+            setting: "--language",
             message: format!("unknown Snowball language {:?}", settings.language),
         })?;
         if settings.ngram_max == 0 {
             return Err(Error::Setting {
-                setting: "analyzer.ngram_max",
+                setting: "--ngram-max",
                 message: "must be at least 1".into(),
             });
         }
@@ -582,6 +582,6 @@ mod tests {
             ..Default::default()
         })
         .unwrap_err();
-        assert!(err.to_string().contains("analyzer.language"));
+        assert!(err.to_string().contains("--language"));
     }
 }

@@ -50,6 +50,25 @@ pub struct FittedClusters {
 }
 
 impl ClusterSettings {
+    /// The number of clusters for `n` passages and `n_named` named themes: `k`, or the
+    /// default when it is `None`; an error naming `--k` when it cannot be used.
+    pub fn resolve_k(&self, n: usize, n_named: usize) -> Result<usize> {
+        let k = self.k.unwrap_or(DEFAULT_K.min(n).max(n_named));
+        let problem = if k == 0 {
+            "must be at least 1".to_string()
+        } else if k > n {
+            format!("k = {k} is larger than the number of passages ({n})")
+        } else if n_named > k {
+            format!("k = {k} is smaller than the number of named themes ({n_named})")
+        } else {
+            return Ok(k);
+        };
+        Err(Error::Setting {
+            setting: "--k",
+            message: problem,
+        })
+    }
+
     /// Clusters `vectors` (unit rows). The first `seeds.nrows()` initial centroids are the
     /// seeds; the rest are drawn k-means++-style (far from the centroids so far, with
     /// probability proportional to squared distance) with `seed`.
@@ -60,29 +79,7 @@ impl ClusterSettings {
         seed: u64,
     ) -> Result<FittedClusters> {
         let n = vectors.nrows();
-        let k = self.k.unwrap_or(DEFAULT_K.min(n).max(seeds.nrows()));
-        if k == 0 {
-            return Err(Error::Setting {
-                setting: "--k",
-                message: "must be at least 1".into(),
-            });
-        }
-        if k > n {
-            return Err(Error::Setting {
-                setting: "--k",
-                message: format!("k = {} is larger than the number of passages ({n})", k),
-            });
-        }
-        if seeds.nrows() > k {
-            return Err(Error::Setting {
-                setting: "--k",
-                message: format!(
-                    "k = {} is smaller than the number of named themes ({})",
-                    k,
-                    seeds.nrows()
-                ),
-            });
-        }
+        let k = self.resolve_k(n, seeds.nrows())?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut init = Array2::zeros((k, vectors.ncols()));
         init.slice_mut(ndarray::s![..seeds.nrows(), ..])

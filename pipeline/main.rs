@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
@@ -78,6 +78,9 @@ struct RunArgs {
     /// Confidence below which a passage is `other`.
     #[arg(long)]
     other_threshold: Option<f64>,
+    /// Top terms kept per theme (in themes.json and the charts).
+    #[arg(long, default_value_t = 10)]
+    top_terms: usize,
     /// Snowball language of the analyzer.
     #[arg(long, default_value = "english")]
     language: String,
@@ -256,14 +259,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(t) = args.other_threshold {
         settings.themes.other_threshold = t;
     }
-    for (name, value) in [
-        ("--named-threshold", settings.themes.named_threshold),
-        ("--other-threshold", settings.themes.other_threshold),
-    ] {
-        if !(0.0..=1.0).contains(&value) {
-            bail!("invalid setting `{name}`: must be in [0, 1], got {value}");
-        }
-    }
+    settings.themes.top_terms = args.top_terms;
+    settings.validate()?;
     let rules = boilerplate(&args.boilerplate)?;
     // Find out that an output folder cannot be written before the fit, not after it.
     let model_dir = args.model.parent().filter(|p| !p.as_os_str().is_empty());

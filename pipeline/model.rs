@@ -6,7 +6,7 @@ use std::path::Path;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::AnalyzerSettings;
+use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::FittedClusters;
 use crate::error::{Error, Result};
 use crate::evidence::{Evidence, EvidenceTerms};
@@ -189,6 +189,9 @@ impl ThemeModel {
                 "inconsistent shapes between the model's parts".into(),
             ));
         }
+        // Its analyzer must be one this build can make (a known Snowball language...).
+        Analyzer::new(model.analyzer.clone())
+            .map_err(|e| error(format!("its analyzer settings are unusable: {e}")))?;
         Ok(Self { tfidf, ..model })
     }
 }

@@ -134,15 +134,21 @@ fn orthonormalize(mut y: Array2<f64>, passes: usize) -> Result<Array2<f64>> {
 }
 
 impl ReductionSettings {
-    /// Fits the projection on the TF-IDF rows of the training passages. `seed` draws the
-    /// random test matrix.
-    pub fn fit(&self, rows: &[SparseRow], n_cols: usize, seed: u64) -> Result<FittedReduction> {
+    /// Checks that at least one dimension is asked for.
+    pub fn validate(&self) -> Result<()> {
         if self.dimensions == 0 {
             return Err(Error::Setting {
-                setting: "reduction.dimensions",
+                setting: "--dimensions",
                 message: "must be at least 1".into(),
             });
         }
+        Ok(())
+    }
+
+    /// Fits the projection on the TF-IDF rows of the training passages. `seed` draws the
+    /// random test matrix.
+    pub fn fit(&self, rows: &[SparseRow], n_cols: usize, seed: u64) -> Result<FittedReduction> {
+        self.validate()?;
         let rank_bound = rows.len().min(n_cols);
         let l = (self.dimensions + self.oversample).min(rank_bound).max(1);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);

@@ -57,6 +57,25 @@ impl Default for RunSettings {
     }
 }
 
+impl RunSettings {
+    /// Checks every setting that can be checked without the data, so that a bad one stops
+    /// a run before any work; errors name the setting as the command line spells it.
+    /// (The analyzer's language is checked when the analyzer is built, and `k` against
+    /// the number of passages as soon as that is known.)
+    pub fn validate(&self) -> Result<()> {
+        self.themes.validate()?;
+        self.tfidf.validate()?;
+        self.reduction.validate()?;
+        if self.cluster.k == Some(0) {
+            return Err(Error::Setting {
+                setting: "--k",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// One stage's wall time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timing {
@@ -332,6 +351,7 @@ pub fn fit_with_progress(
     settings: &RunSettings,
     progress: &dyn Progress,
 ) -> Result<RunResult> {
+    settings.validate()?;
     let mut clock = Clock::new(progress);
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, settings.unit);
@@ -347,6 +367,12 @@ pub fn fit_with_progress(
                 dropped.len()
             ),
         });
+    }
+    if !settings.auto_k {
+        // Checked now rather than after the reduction, minutes into a large run.
+        settings
+            .cluster
+            .resolve_k(passages.len(), themes.themes.len())?;
     }
     clock.begin("analyze");
 
@@ -599,6 +625,62 @@ pub fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Document;
+
+    fn corpus(paragraphs: usize) -> Corpus {
+        let text: String = (0..paragraphs)
+            .map(|i| format!("Paragraph {i} about ferries, harbours and piers number {i}.\n\n"))
+            .collect();
+        Corpus {
+            documents: vec![Document {
+                id: "a.txt".into(),
+                text,
+                encoding: "UTF-8",
+            }],
+            skipped: Vec::new(),
+        }
+    }
+
+    fn setting_error(settings: &RunSettings, paragraphs: usize) -> &'static str {
+        let err = fit(
+            &corpus(paragraphs),
+            &ThemesFile::default(),
+            &Boilerplate::builtin(),
+            settings,
+        )
+        .unwrap_err();
+        match err {
+            Error::Setting { setting, .. } => setting,
+            other => panic!("not a setting error: {other}"),
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_refused_naming_the_flag() {
+        let mut nan = RunSettings::default();
+        nan.themes.named_threshold = f64::NAN;
+        assert_eq!(setting_error(&nan, 5), "--named-threshold");
+        let mut above = RunSettings::default();
+        above.themes.other_threshold = 1.5;
+        assert_eq!(setting_error(&above, 5), "--other-threshold");
+        let mut zero = RunSettings::default();
+        zero.reduction.dimensions = 0;
+        assert_eq!(setting_error(&zero, 5), "--dimensions");
+        let mut fraction = RunSettings::default();
+        fraction.tfidf.max_df = crate::tfidf::DocFreq::Fraction(f64::NAN);
+        assert_eq!(setting_error(&fraction, 5), "--max-df");
+        let mut k = RunSettings::default();
+        k.cluster.k = Some(6);
+        assert_eq!(setting_error(&k, 5), "--k");
+        k.cluster.k = Some(5);
+        assert!(fit(
+            &corpus(5),
+            &ThemesFile::default(),
+            &Boilerplate::builtin(),
+            &k
+        )
+        .is_ok());
+    }
 
     /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's
     /// terms 3 and 4 never do. By hand: NPMI(1, 2) = ln(0.5 / 0.25) / -ln(0.5) = 1;

@@ -93,15 +93,9 @@ impl TfIdfSettings {
         Ok(self.fit_ids(&terms, &ids)?.0)
     }
 
-    /// Learns the vocabulary and idf from documents given as ids into `terms`, which must
-    /// be sorted. Also returns, per term id, its column (`None` when pruned).
-    pub fn fit_ids(
-        &self,
-        terms: &[String],
-        documents: &[Vec<u32>],
-    ) -> Result<(FittedTfIdf, Vec<Option<u32>>)> {
-        let n = documents.len();
-        for (setting, bound) in [("tfidf.min_df", self.min_df), ("tfidf.max_df", self.max_df)] {
+    /// Checks that fractional `min_df`/`max_df` lie in [0, 1] (NaN does not).
+    pub fn validate(&self) -> Result<()> {
+        for (setting, bound) in [("--min-df", self.min_df), ("--max-df", self.max_df)] {
             if let DocFreq::Fraction(f) = bound {
                 if !(0.0..=1.0).contains(&f) {
                     return Err(Error::Setting {
@@ -111,10 +105,22 @@ impl TfIdfSettings {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Learns the vocabulary and idf from documents given as ids into `terms`, which must
+    /// be sorted. Also returns, per term id, its column (`None` when pruned).
+    pub fn fit_ids(
+        &self,
+        terms: &[String],
+        documents: &[Vec<u32>],
+    ) -> Result<(FittedTfIdf, Vec<Option<u32>>)> {
+        self.validate()?;
+        let n = documents.len();
         let (low, high) = (self.min_df.resolve(n), self.max_df.resolve(n));
         if high < low {
             return Err(Error::Setting {
-                setting: "tfidf.max_df",
+                setting: "--max-df",
                 message: format!("max_df ({high} documents) is below min_df ({low} documents)"),
             });
         }
@@ -144,7 +150,7 @@ impl TfIdfSettings {
         }
         if vocabulary.is_empty() {
             return Err(Error::Setting {
-                setting: "tfidf.min_df",
+                setting: "--min-df",
                 message: format!(
                     "no term is left after pruning by min_df/max_df over {n} passages \
                      (is the text all stop words or numbers?)"

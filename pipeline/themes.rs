@@ -122,6 +122,31 @@ pub struct ThemeSettings {
     pub top_terms: usize,
 }
 
+impl ThemeSettings {
+    /// Checks that both thresholds lie in [0, 1] (NaN does not) and that at least one top
+    /// term is kept.
+    pub fn validate(&self) -> Result<()> {
+        for (setting, value) in [
+            ("--named-threshold", self.named_threshold),
+            ("--other-threshold", self.other_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::Setting {
+                    setting,
+                    message: format!("must be in [0, 1], got {value}"),
+                });
+            }
+        }
+        if self.top_terms == 0 {
+            return Err(Error::Setting {
+                setting: "--top-terms",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for ThemeSettings {
     /// `named_threshold = 0.2`, `other_threshold = 0.15`, 10 top terms.
     fn default() -> Self {

@@ -125,6 +125,50 @@ fn a_themes_file_with_an_unknown_key_names_the_file_and_key() {
     assert_contains("stderr names the key", "colour", stderr);
 }
 
+/// Out-of-range settings are refused by name before anything is read: the corpus here does
+/// not exist, and the error is about the setting, not the corpus.
+#[test]
+fn out_of_range_settings_are_refused_naming_the_flag_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (flag, value) in [
+        ("--named-threshold", "1.5"),
+        ("--other-threshold", "NaN"),
+        ("--dimensions", "0"),
+        ("--max-df", "2.0"),
+        ("--top-terms", "0"),
+        ("--k", "0"),
+    ] {
+        let outcome = thematic(
+            tmp.path(),
+            [
+                "run",
+                "--corpus",
+                "no-such-folder",
+                "--themes",
+                "none",
+                "--out",
+                "o",
+                "--plots",
+                "p",
+                "--model",
+                "m.json",
+                flag,
+                value,
+            ],
+        );
+        let stderr = outcome.failure();
+        assert_contains("stderr names the flag", flag, stderr);
+        assert!(
+            !stderr.contains("no-such-folder"),
+            "{flag} {value}: the corpus was read before the setting was checked: {stderr}"
+        );
+        assert!(
+            !tmp.path().join("o").exists(),
+            "{flag}: an output folder was made"
+        );
+    }
+}
+
 #[test]
 fn k_larger_than_the_number_of_passages_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -428,7 +472,7 @@ fn documents_in_other_languages_run_and_stem_with_the_chosen_language() {
         "none",
         &["--language", "klingon"],
     );
-    assert_contains("names the setting", "analyzer.language", outcome.failure());
+    assert_contains("names the setting", "--language", outcome.failure());
 }
 
 #[test]
@@ -586,7 +630,10 @@ fn a_model_of_an_unknown_analyzer_is_refused_naming_the_setting() {
             tmp.path().join("corpus").as_os_str(),
         ],
     );
-    assert_contains("names the setting", "analyzer.language", outcome.failure());
+    let stderr = outcome.failure();
+    assert_contains("names the model", "other.json", stderr);
+    assert_contains("names the analyzer", "analyzer", stderr);
+    assert_contains("shows the value", "klingon", stderr);
 }
 
 #[test]
