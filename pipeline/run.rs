@@ -17,7 +17,7 @@ use crate::ingest::Corpus;
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings};
 use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
-use crate::tfidf::{SparseRow, TfIdfSettings};
+use crate::tfidf::{FittedTfIdf, SparseRow, TfIdfSettings};
 use crate::themes::{class_tfidf, TermWeight, Theme, ThemeKind, ThemeSettings, ThemesFile};
 
 /// Every setting of a fit.
@@ -333,6 +333,30 @@ fn exemplars(
         .collect()
 }
 
+/// Passages (as the analyzer's term ids) as vocabulary columns and TF-IDF rows: the one
+/// path by which both a fit and a classification see passages, so that a model gives its
+/// training passages the same rows. `columns` maps a term id to its column (`None`: the
+/// term is not in the vocabulary and is dropped).
+fn features(
+    passages: Vec<Vec<u32>>,
+    columns: &[Option<u32>],
+    tfidf: &FittedTfIdf,
+) -> (Vec<Vec<u32>>, Vec<SparseRow>) {
+    let term_columns: Vec<Vec<u32>> = passages
+        .into_par_iter()
+        .map(|ids| {
+            ids.into_iter()
+                .filter_map(|id| columns[id as usize])
+                .collect()
+        })
+        .collect();
+    let rows = term_columns
+        .par_iter()
+        .map(|c| tfidf.transform_columns(c.clone()))
+        .collect();
+    (term_columns, rows)
+}
+
 /// Fits a model on a corpus and assigns its passages.
 pub fn fit(
     corpus: &Corpus,
@@ -386,27 +410,14 @@ pub fn fit_with_progress(
     let (tfidf, columns) = settings
         .tfidf
         .fit_ids(&analyzed.terms, &analyzed.passages)?;
-    // Each passage's terms as vocabulary columns (pruned terms dropped), kept for the
-    // themes' class-based TF-IDF below.
-    let term_ids: Vec<Vec<u32>> = analyzed
-        .passages
-        .into_par_iter()
-        .map(|ids| {
-            ids.into_iter()
-                .filter_map(|id| columns[id as usize])
-                .collect()
-        })
-        .collect();
-    let rows: Vec<SparseRow> = term_ids
-        .par_iter()
-        .map(|cols| tfidf.transform_columns(cols.clone()))
-        .collect();
     let display: Vec<String> = analyzed
         .display
-        .into_iter()
+        .iter()
         .zip(&columns)
-        .filter_map(|(d, c)| c.map(|_| d))
+        .filter_map(|(d, c)| c.map(|_| d.clone()))
         .collect();
+    // The term columns are kept for the themes' class-based TF-IDF below.
+    let (term_ids, rows) = features(analyzed.passages, &columns, &tfidf);
     clock.begin("reduce");
 
     let reduction = settings
@@ -595,10 +606,16 @@ pub fn classify(
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.begin("analyze");
-    let mut analyzer = Analyzer::new(model.analyzer.clone())?;
-    let terms: Vec<Vec<String>> = passages.iter().map(|p| analyzer.terms(&p.text)).collect();
+    let analyzer = Analyzer::new(model.analyzer.clone())?;
+    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    let analyzed = analyzer.analyze_corpus(&texts);
     clock.begin("tfidf");
-    let rows: Vec<SparseRow> = terms.iter().map(|t| model.tfidf.transform(t)).collect();
+    let columns: Vec<Option<u32>> = analyzed
+        .terms
+        .iter()
+        .map(|t| model.tfidf.column(t))
+        .collect();
+    let (_, rows) = features(analyzed.passages, &columns, &model.tfidf);
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
