@@ -163,6 +163,74 @@ fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
     Ok(())
 }
 
+/// Where each byte of a document's decoded text came from in its file. Outputs give
+/// offsets into the file; for a file that was not UTF-8 (Windows-1252, UTF-16) those differ
+/// from offsets into the decoded text, which the stages work in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    /// Runs of characters that take the same number of bytes in the text and in the file,
+    /// each given by its first character; sorted. Empty: the text's bytes are the file's.
+    runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    text: usize,
+    file: usize,
+    text_width: usize,
+    file_width: usize,
+}
+
+impl SourceMap {
+    /// The map of a document as [`decode`] made it.
+    pub fn of(document: &Document) -> Self {
+        // What each character took in the file: the decoders used below map one Windows-1252
+        // byte or one UTF-16 code unit (two for a surrogate pair) to one character.
+        let (start, width): (usize, fn(char) -> usize) = match document.encoding {
+            WINDOWS_1252 => (0, |_| 1),
+            "UTF-16LE" | "UTF-16BE" => (2, |c| 2 * c.len_utf16()),
+            _ => return Self::default(),
+        };
+        let mut runs: Vec<Run> = Vec::new();
+        let mut file = start;
+        for (text, c) in document.text.char_indices() {
+            let (text_width, file_width) = (c.len_utf8(), width(c));
+            if runs
+                .last()
+                .is_none_or(|r| (r.text_width, r.file_width) != (text_width, file_width))
+            {
+                runs.push(Run {
+                    text,
+                    file,
+                    text_width,
+                    file_width,
+                });
+            }
+            file += file_width;
+        }
+        Self { runs }
+    }
+
+    /// The file offset of a text offset that falls on a character boundary (or the end).
+    pub fn file_offset(&self, text: usize) -> usize {
+        match self.runs.partition_point(|r| r.text <= text) {
+            0 => text,
+            i => {
+                let r = self.runs[i - 1];
+                r.file + (text - r.text) / r.text_width * r.file_width
+            }
+        }
+    }
+
+    /// [`SourceMap::file_offset`] of both ends of a range.
+    pub fn file_range(&self, text: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.file_offset(text.start)..self.file_offset(text.end)
+    }
+}
+
+/// The name [`decode`] gives text it decoded as Windows-1252.
+const WINDOWS_1252: &str = "windows-1252";
+
 /// Decodes a file's bytes, or says why they are not text.
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -187,7 +255,7 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), Strin
         Ok(s) => Ok((s.to_owned(), "UTF-8")),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok((text.into_owned(), "windows-1252"))
+            Ok((text.into_owned(), WINDOWS_1252))
         }
     }
 }
@@ -227,6 +295,58 @@ mod tests {
             decode(&bytes).unwrap(),
             ("Hi there".to_string(), "UTF-16LE")
         );
+    }
+
+    fn document(bytes: &[u8]) -> Document {
+        let (text, encoding) = decode(bytes).unwrap();
+        Document {
+            id: "d.txt".into(),
+            text,
+            encoding,
+        }
+    }
+
+    /// Every character boundary of the text maps to the file offset where that character's
+    /// bytes start, checked against offsets counted independently.
+    #[test]
+    fn source_maps_give_file_offsets() {
+        // Windows-1252: one byte per character, whatever its UTF-8 length.
+        let d = document(b"caf\xe9 \x93q\x94 end");
+        let map = SourceMap::of(&d);
+        for (i, (at, _)) in d.text.char_indices().enumerate() {
+            assert_eq!(map.file_offset(at), i, "char {i}");
+        }
+        assert_eq!(map.file_offset(d.text.len()), 12);
+        let q = d.text.find('q').unwrap();
+        assert_eq!(map.file_range(q..q + 1), 6..7);
+
+        // UTF-16LE: the BOM, two bytes per BMP character, four for the emoji.
+        let text = "A é 😀 z";
+        let mut bytes = vec![0xFF, 0xFE];
+        let mut expected = Vec::new();
+        for c in text.chars() {
+            expected.push(bytes.len());
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                bytes.extend_from_slice(&u.to_le_bytes());
+            }
+        }
+        let d = document(&bytes);
+        let map = SourceMap::of(&d);
+        let got: Vec<usize> = d
+            .text
+            .char_indices()
+            .map(|(at, _)| map.file_offset(at))
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(map.file_offset(d.text.len()), bytes.len());
+
+        // UTF-8, with or without a BOM: the identity.
+        for bytes in [&b"plain text"[..], b"\xEF\xBB\xBFwith a BOM"] {
+            let d = document(bytes);
+            assert_eq!(SourceMap::of(&d), SourceMap::default());
+            assert_eq!(SourceMap::of(&d).file_offset(5), 5);
+        }
     }
 
     #[test]

@@ -222,37 +222,44 @@ pub fn write_outputs(
             .iter()
             .zip(&result.assignments)
             .zip(&result.passage_terms)
-            .map(|((p, a), terms)| PassageLine {
-                doc: &result.doc_ids[p.doc],
-                start: p.start,
-                end: p.end,
-                text: &p.text,
-                theme: model.theme_name(a.theme),
-                confidence: round(a.confidence),
-                cluster: a.cluster,
-                top_terms: terms
-                    .iter()
-                    .map(|&c| model.display[c as usize].as_str())
-                    .collect(),
-                evidence: a.evidence.map(|(s, e)| {
-                    let source = p.source_range(s..e);
-                    EvidenceLine {
-                        start: source.start,
-                        end: source.end,
-                        text: &p.text[s..e],
-                    }
-                }),
+            .map(|((p, a), terms)| {
+                let file = &result.sources[p.doc];
+                let span = file.file_range(p.start..p.end);
+                PassageLine {
+                    doc: &result.doc_ids[p.doc],
+                    start: span.start,
+                    end: span.end,
+                    text: &p.text,
+                    theme: model.theme_name(a.theme),
+                    confidence: round(a.confidence),
+                    cluster: a.cluster,
+                    top_terms: terms
+                        .iter()
+                        .map(|&c| model.display[c as usize].as_str())
+                        .collect(),
+                    evidence: a.evidence.map(|(s, e)| {
+                        let span = file.file_range(p.source_range(s..e));
+                        EvidenceLine {
+                            start: span.start,
+                            end: span.end,
+                            text: &p.text[s..e],
+                        }
+                    }),
+                }
             }),
     )?);
 
     staged.push(stage_jsonl(
         &out.join("dropped.jsonl"),
-        result.dropped.iter().map(|d| DroppedLine {
-            doc: &result.doc_ids[d.doc],
-            start: d.start,
-            end: d.end,
-            text: &d.text,
-            reason: &d.reason,
+        result.dropped.iter().map(|d| {
+            let span = result.sources[d.doc].file_range(d.start..d.end);
+            DroppedLine {
+                doc: &result.doc_ids[d.doc],
+                start: span.start,
+                end: span.end,
+                text: &d.text,
+                reason: &d.reason,
+            }
         }),
     )?);
 

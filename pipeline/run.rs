@@ -13,7 +13,7 @@ use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceTerms;
-use crate::ingest::Corpus;
+use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings};
 use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
@@ -90,7 +90,7 @@ pub struct Timing {
 pub struct Exemplar {
     /// Document id.
     pub doc: String,
-    /// Byte offset of the passage.
+    /// Byte offset of the passage in its file.
     pub start: usize,
     /// Byte offset one past its end.
     pub end: usize,
@@ -105,6 +105,9 @@ pub struct Exemplar {
 pub struct RunResult {
     /// Document ids, in corpus order.
     pub doc_ids: Vec<String>,
+    /// Per document, how offsets in its decoded text map to offsets in its file; outputs
+    /// give file offsets.
+    pub sources: Vec<SourceMap>,
     /// Kept passages.
     pub passages: Vec<Passage>,
     /// Dropped paragraphs.
@@ -217,10 +220,18 @@ impl RunResult {
         timings: Vec<Timing>,
     ) -> Self {
         let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+        let sources: Vec<SourceMap> = corpus.documents.iter().map(SourceMap::of).collect();
         Self {
             passage_terms: rows.iter().map(|r| row_terms(r, 5)).collect(),
-            exemplars: exemplars(&passages, &doc_ids, &assignments, model.themes.len()),
+            exemplars: exemplars(
+                &passages,
+                &doc_ids,
+                &sources,
+                &assignments,
+                model.themes.len(),
+            ),
             doc_ids,
+            sources,
             passages,
             dropped,
             assignments,
@@ -301,6 +312,7 @@ fn row_terms(row: &SparseRow, top: usize) -> Vec<u32> {
 fn exemplars(
     result_passages: &[Passage],
     doc_ids: &[String],
+    sources: &[SourceMap],
     assignments: &[Assignment],
     n_themes: usize,
 ) -> Vec<Vec<Exemplar>> {
@@ -320,10 +332,11 @@ fn exemplars(
                 .take(3)
                 .map(|i| {
                     let p = &result_passages[i];
+                    let span = sources[p.doc].file_range(p.start..p.end);
                     Exemplar {
                         doc: doc_ids[p.doc].clone(),
-                        start: p.start,
-                        end: p.end,
+                        start: span.start,
+                        end: span.end,
                         confidence: assignments[i].confidence,
                         text: p.text.clone(),
                     }

@@ -344,7 +344,7 @@ fn binary_files_of_every_kind_are_skipped_and_counted() {
 }
 
 #[test]
-fn encodings_and_line_endings_are_decoded_and_offsets_stay_file_offsets() {
+fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
     let tmp = tempfile::tempdir().unwrap();
     let mut utf16 = vec![0xFF, 0xFE];
     for u in
@@ -376,19 +376,43 @@ fn encodings_and_line_endings_are_decoded_and_offsets_stay_file_offsets() {
             "expected passage {expected:?}\n  actual passages: {texts:?}"
         );
     }
-    // UTF-8 files (with or without BOM, any line ending) keep file offsets.
+    // Offsets are offsets into the file in every encoding: the file's bytes at a
+    // passage's span, decoded as the file is, are the passage's text.
     let corpus = tmp.path().join("corpus");
-    for p in passages
-        .iter()
-        .filter(|p| ["bom.txt", "crlf.txt", "cr.txt"].contains(&p.doc.as_str()))
-    {
+    let decode = |doc: &str, bytes: &[u8]| -> String {
+        match doc {
+            "latin1.txt" => bytes
+                .iter()
+                .map(|&b| match b {
+                    0x93 => '“',
+                    0x94 => '”',
+                    b => char::from(b), // Latin-1 agrees with Windows-1252 here
+                })
+                .collect(),
+            "utf16.txt" => char::decode_utf16(
+                bytes
+                    .chunks(2)
+                    .map(|pair| u16::from_le_bytes([pair[0], pair[1]])),
+            )
+            .map(|c| c.unwrap())
+            .collect(),
+            _ => String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    };
+    for p in &passages {
         let bytes = std::fs::read(corpus.join(&p.doc)).unwrap();
         assert_same(
-            &format!("{}[{}..{}]", p.doc, p.start, p.end),
-            p.text.as_bytes(),
-            &bytes[p.start..p.end],
+            &format!("{}[{}..{}] decoded", p.doc, p.start, p.end),
+            p.text.as_str(),
+            &decode(&p.doc, &bytes[p.start..p.end]),
         );
     }
+    let latin1: Vec<_> = passages.iter().filter(|p| p.doc == "latin1.txt").collect();
+    assert_same(
+        "latin1.txt spans (file bytes, not UTF-8 text bytes)",
+        &vec![(0, 56), (58, 90)],
+        &latin1.iter().map(|p| (p.start, p.end)).collect::<Vec<_>>(),
+    );
     let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
     let encodings: std::collections::BTreeMap<String, String> = run["documents"]
         .as_array()
