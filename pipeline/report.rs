@@ -24,7 +24,7 @@ fn esc(text: &str) -> String {
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1250px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}\
-th{background:#f4f4f4}td.num{text-align:right}blockquote{margin:.5em 0 1em 0;padding:.4em 1em;border-left:4px solid #ccc;background:#fafafa}\
+th{background:#f4f4f4}td.num{text-align:right}blockquote{margin:.5em 0 1em 0;padding:.4em 1em;border-left:4px solid #ccc;background:#fafafa}mark{background:#fde68a}\
 .swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}figure{margin:1.5em 0}svg{max-width:100%;height:auto}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}.muted{color:#666}";
 
@@ -118,10 +118,20 @@ pub fn render_report(result: &RunResult, info: &RunInfo, plots: Option<&Path>) -
             let _ = writeln!(h, "<p class=\"muted\">No passage took this theme.</p>");
         }
         for e in &result.exemplars[t] {
+            // The sentence that gave a named theme is marked.
+            let text = match e.evidence_in_text {
+                Some((s, end)) => format!(
+                    "{}<mark>{}</mark>{}",
+                    esc(&e.text[..s]),
+                    esc(&e.text[s..end]),
+                    esc(&e.text[end..])
+                ),
+                None => esc(&e.text),
+            };
             let _ = writeln!(
                 h,
                 "<blockquote>{}<br><span class=\"muted\">{} bytes {}..{}, confidence {:.2}</span></blockquote>",
-                esc(&e.text),
+                text,
                 esc(&e.doc),
                 e.start,
                 e.end,

@@ -98,6 +98,11 @@ pub struct Exemplar {
     pub confidence: f64,
     /// The passage.
     pub text: String,
+    /// For a named theme, the sentence that gave it: byte range in `text`.
+    #[serde(skip)]
+    pub evidence_in_text: Option<(usize, usize)>,
+    /// The same sentence as file offsets (what `themes.json` gives).
+    pub evidence: Option<(usize, usize)>,
 }
 
 /// Everything a fit or classification produced; outputs and charts only read it.
@@ -333,7 +338,13 @@ fn exemplars(
                 .map(|i| {
                     let p = &result_passages[i];
                     let span = sources[p.doc].file_range(p.start..p.end);
+                    let evidence = assignments[i].evidence;
                     Exemplar {
+                        evidence_in_text: evidence,
+                        evidence: evidence.map(|(s, e)| {
+                            let file = sources[p.doc].file_range(p.source_range(s..e));
+                            (file.start, file.end)
+                        }),
                         doc: doc_ids[p.doc].clone(),
                         start: span.start,
                         end: span.end,

@@ -70,6 +70,36 @@ fn check_report(dirs: &RunDirs, themes: &ThemesJson) {
             assert_contains("report cites the exemplar's document", &e.doc, &html);
         }
     }
+    // Each named theme's exemplar marks its evidence sentence, exactly as themes.json
+    // cites it.
+    let mut sources = BTreeMap::new();
+    let mut marked = 0;
+    for e in themes.themes.iter().flat_map(|t| &t.exemplars) {
+        if let Some((start, end)) = e.evidence {
+            let bytes = sources
+                .entry(e.doc.clone())
+                .or_insert_with(|| seed_bytes(&e.doc));
+            let sentence = String::from_utf8_lossy(&bytes[start..end]);
+            let escaped = sentence
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
+            assert_contains(
+                "report marks the evidence",
+                &format!("<mark>{escaped}</mark>"),
+                &html,
+            );
+            assert!(
+                e.start <= start && end <= e.end,
+                "evidence outside its exemplar"
+            );
+            marked += 1;
+        }
+    }
+    assert!(marked > 0, "no exemplar cites evidence");
+    assert_same("marked sentences", &marked, &html.matches("<mark>").count());
     assert_same(
         "inlined charts",
         &CHARTS.len(),
