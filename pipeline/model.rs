@@ -44,8 +44,9 @@ pub struct ThemeModel {
     pub themes: Vec<Theme>,
     /// Top terms of each theme.
     pub theme_terms: Vec<Vec<TermWeight>>,
-    /// The theme of each cluster.
-    pub cluster_theme: Vec<usize>,
+    /// The theme of each cluster (`None`: a cluster with no theme of its own, whose
+    /// passages are `other` unless they take a named theme).
+    pub cluster_theme: Vec<Option<usize>>,
     /// Assignment thresholds.
     pub settings: ThemeSettings,
 }
@@ -93,17 +94,14 @@ impl ThemeModel {
                 let named = evidence
                     .as_ref()
                     .filter(|e| e.score >= self.settings.named_threshold);
-                let (theme, confidence) = match named {
-                    Some(e) => (Some(e.theme), e.score),
+                let (theme, confidence) = match (named, self.cluster_theme[cluster]) {
+                    (Some(e), _) => (Some(e.theme), e.score),
+                    (None, Some(t)) if t >= self.n_named() => {
+                        (Some(t), cosine(v, self.clusters.centroids.row(cluster)))
+                    }
                     // A named theme needs its own evidence: the rest of a seeded cluster
                     // is what the seed did not describe.
-                    None if self.cluster_theme[cluster] < self.n_named() => {
-                        (None, evidence.as_ref().map_or(0.0, |e| e.score))
-                    }
-                    None => (
-                        Some(self.cluster_theme[cluster]),
-                        cosine(v, self.clusters.centroids.row(cluster)),
-                    ),
+                    (None, _) => (None, evidence.as_ref().map_or(0.0, |e| e.score)),
                 };
                 let confidence = confidence.clamp(0.0, 1.0);
                 let theme = theme.filter(|_| confidence >= self.settings.other_threshold);
@@ -169,7 +167,11 @@ impl ThemeModel {
             && model.clusters.centroids.ncols() == model.reduction.dimensions()
             && model.anchors.ncols() == model.reduction.dimensions()
             && model.cluster_theme.len() == model.clusters.centroids.nrows()
-            && model.cluster_theme.iter().all(|&t| t < model.themes.len())
+            && model
+                .cluster_theme
+                .iter()
+                .flatten()
+                .all(|&t| t < model.themes.len())
             && model.theme_terms.len() == model.themes.len()
             && model.anchors.nrows() == model.clusters.n_seeded
             && model.evidence.seeds.len() == model.anchors.nrows()

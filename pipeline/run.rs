@@ -533,9 +533,9 @@ pub fn fit_with_progress(
     let mut cluster_theme = Vec::with_capacity(clusters.centroids.nrows());
     for (c, centroid) in clusters.centroids.outer_iter().enumerate() {
         if c < n_named && cosine(centroid, anchors.row(c)) >= settings.themes.named_threshold {
-            cluster_theme.push(c);
+            cluster_theme.push(Some(c));
         } else {
-            cluster_theme.push(theme_list.len());
+            cluster_theme.push(Some(theme_list.len()));
             theme_list.push(Theme {
                 name: String::new(),
                 kind: ThemeKind::Discovered,
@@ -566,7 +566,29 @@ pub fn fit_with_progress(
         &model.reduction,
         model.anchors.view(),
     );
-    let assignments = model.assign(vectors.view(), &evidence);
+    let mut assignments = model.assign(vectors.view(), &evidence);
+    // A discovered cluster whose passages all took named themes (or fell below
+    // `other_threshold`) has nothing to name: its theme is dropped, and passages that fall
+    // in it are `other`, now and when the model classifies.
+    let mut used = vec![false; model.themes.len()];
+    for t in assignments.iter().filter_map(|a| a.theme) {
+        used[t] = true;
+    }
+    if used[n_named..].contains(&false) {
+        let mut index = Vec::with_capacity(used.len());
+        let mut kept = Vec::new();
+        for (t, theme) in std::mem::take(&mut model.themes).into_iter().enumerate() {
+            index.push((t < n_named || used[t]).then_some(kept.len()));
+            if t < n_named || used[t] {
+                kept.push(theme);
+            }
+        }
+        model.themes = kept;
+        for c in &mut model.cluster_theme {
+            *c = c.and_then(|t| index[t]);
+        }
+        assignments = model.assign(vectors.view(), &evidence);
+    }
     let theme_of: Vec<Option<usize>> = assignments.iter().map(|a| a.theme).collect();
     let top_columns = class_tfidf(
         &theme_of,
