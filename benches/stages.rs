@@ -1,8 +1,8 @@
-//! Criterion benchmarks, one group per stage (segment, analyze, tfidf_fit,
-//! tfidf_transform, reduction, clustering, classify), on the seed articles repeated 40
-//! times (1.1 MB), and the whole pipeline on a slice of the large benchmark corpus when it
-//! has been built (`benches/corpus/build.sh`). Each bench asserts a count, so it also
-//! checks the stage still does its job.
+//! Criterion benchmarks, one group per stage of the fit (segment, analyze, tfidf_fit,
+//! tfidf_transform, reduction, clustering), on the seed articles repeated 40 times (1.1 MB),
+//! and the whole pipeline on a slice of the large benchmark corpus when it has been built
+//! (`benches/corpus/build.sh`). Classifying a new article is timed in `pipeline.rs`. Each
+//! bench asserts a count, so it also checks the stage still does its job.
 
 use std::path::{Path, PathBuf};
 
@@ -150,24 +150,6 @@ fn stages(c: &mut Criterion) {
             })
         },
     );
-    group.finish();
-
-    let corpus = read_corpus(&[seeds()]).unwrap();
-    let result = thematic::fit(&corpus, &themes, &rules, &RunSettings::default()).unwrap();
-    let one = Corpus {
-        documents: vec![corpus.documents[2].clone()],
-        skipped: Vec::new(),
-    };
-    let expected = result.passages.iter().filter(|p| p.doc == 2).count();
-    let mut group = c.benchmark_group("classify");
-    group.throughput(Throughput::Bytes(one.documents[0].text.len() as u64));
-    group.bench_function(BenchmarkId::new("one_article", "4.5KB"), |b| {
-        b.iter(|| {
-            let classified = thematic::classify(&one, &result.model, &rules).unwrap();
-            assert_eq!(classified.passages.len(), expected);
-            classified
-        })
-    });
     group.finish();
 }
 

@@ -30,11 +30,8 @@ packages=(nbclient==0.11.0 nbformat==5.11.1 ipykernel==7.4.0 nbconvert==7.17.2)
 cd "$root"
 
 # 1. The virtual environment: created and filled when missing, otherwise reused as it is.
-if ! "$venv/bin/python" -I -c 'import nbclient, nbformat, ipykernel, nbconvert' 2>/dev/null; then
-    echo "notebooks: setting up $venv (delete it to start afresh) ..."
-    [[ -x "$venv/bin/python" ]] || "$python" -I -m venv "$venv"
-    "$venv/bin/python" -I -m pip install --quiet --disable-pip-version-check "${packages[@]}"
-fi
+PYTHON="$python" "$root/scripts/venv.sh" "$venv" 'nbclient, nbformat, ipykernel, nbconvert' \
+    "${packages[@]}"
 # The kernel the notebooks run in: this venv's Python, registered inside the venv so that no
 # python3 kernel installed elsewhere on the machine is picked instead.
 if [[ ! -f "$venv/share/jupyter/kernels/$kernel/kernel.json" ]]; then

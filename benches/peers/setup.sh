@@ -12,19 +12,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="${BENCH_DATA:-$root/bench-data}"
 venv="$cache/venv"
-python="${PYTHON:-python3}"
 # Pinned so that measurements stay comparable; change them here.
 packages=(scikit-learn==1.9.1 nltk==3.10.4)
 
-if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c 'import sklearn, nltk' 2>/dev/null; then
-    echo "venv: already set up in $venv"
-else
-    echo "venv: creating $venv"
-    mkdir -p "$cache"
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet "${packages[@]}"
-fi
+# scripts/venv.sh makes the venv with $PYTHON (default python3).
+"$root/scripts/venv.sh" "$venv" 'sklearn, nltk' "${packages[@]}"
+echo "venv: $venv"
 "$venv/bin/python" - <<'EOF'
 import sys, sklearn, nltk, numpy, scipy
 print(f"  python {sys.version.split()[0]}, scikit-learn {sklearn.__version__}, nltk {nltk.__version__}, "
