@@ -11,8 +11,8 @@ use crate::cluster::FittedClusters;
 use crate::error::{Error, Result};
 use crate::evidence::{Evidence, EvidenceTerms};
 use crate::reduce::{cosine, FittedReduction};
-use crate::segment::Unit;
-use crate::tfidf::FittedTfIdf;
+use crate::segment::{Passage, Unit};
+use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
@@ -115,6 +115,25 @@ impl ThemeModel {
                 }
             })
             .collect()
+    }
+
+    /// Each passage's strongest evidence for a named theme ([`EvidenceTerms::find_all`]
+    /// with this model's vocabulary, projection and seed vectors); `rows` are the passages'
+    /// TF-IDF rows.
+    pub fn find_evidence(
+        &self,
+        passages: &[Passage],
+        rows: &[SparseRow],
+        analyzer: &Analyzer,
+    ) -> Vec<Option<Evidence>> {
+        self.evidence.find_all(
+            passages,
+            rows,
+            analyzer,
+            &self.tfidf,
+            &self.reduction,
+            self.anchors.view(),
+        )
     }
 
     /// The display name of an assignment's theme.

@@ -558,14 +558,7 @@ pub fn fit_with_progress(
         cluster_theme,
         settings: settings.themes.clone(),
     };
-    let evidence = model.evidence.find_all(
-        &passages,
-        &rows,
-        &analyzer,
-        &model.tfidf,
-        &model.reduction,
-        model.anchors.view(),
-    );
+    let evidence = model.find_evidence(&passages, &rows, &analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
     // A discovered cluster whose passages all took named themes (or fell below
     // `other_threshold`) has nothing to name: its theme is dropped, and passages that fall
@@ -665,14 +658,7 @@ pub fn classify(
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
-    let evidence = model.evidence.find_all(
-        &passages,
-        &rows,
-        &analyzer,
-        &model.tfidf,
-        &model.reduction,
-        model.anchors.view(),
-    );
+    let evidence = model.find_evidence(&passages, &rows, &analyzer);
     let assignments = model.assign(vectors.view(), &evidence);
     Ok(RunResult::new(
         corpus,
