@@ -63,6 +63,27 @@ impl Default for AnalyzerSettings {
     }
 }
 
+impl AnalyzerSettings {
+    /// Checks the language and `ngram_max`.
+    pub fn validate(&self) -> Result<()> {
+        self.checked_language().map(|_| ())
+    }
+
+    /// The Snowball algorithm and stop-word language code, once every setting is checked.
+    fn checked_language(&self) -> Result<(Algorithm, &'static str)> {
+        if self.ngram_max == 0 {
+            return Err(Error::Setting {
+                setting: "--ngram-max",
+                message: "must be at least 1".into(),
+            });
+        }
+        language(&self.language).ok_or_else(|| Error::Setting {
+            setting: "--language",
+            message: format!("unknown Snowball language {:?}", self.language),
+        })
+    }
+}
+
 /// A word of the text with its byte span, after folding and stemming.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -213,16 +234,7 @@ const CHUNK: usize = 2048;
 impl Analyzer {
     /// Checks the settings and builds the analyzer.
     pub fn new(settings: AnalyzerSettings) -> Result<Self> {
-        let (algorithm, code) = language(&settings.language).ok_or_else(|| Error::Setting {
-            setting: "--language",
-            message: format!("unknown Snowball language {:?}", settings.language),
-        })?;
-        if settings.ngram_max == 0 {
-            return Err(Error::Setting {
-                setting: "--ngram-max",
-                message: "must be at least 1".into(),
-            });
-        }
+        let (algorithm, code) = settings.checked_language()?;
         let stop_words = if settings.stop_words {
             let mut words: HashSet<&'static str> = stop_words::lookup(code)
                 .unwrap_or(&[])

@@ -50,12 +50,24 @@ pub struct FittedClusters {
 }
 
 impl ClusterSettings {
+    /// Checks what can be checked without the data: an explicit `k` of at least 1.
+    pub fn validate(&self) -> Result<()> {
+        if self.k == Some(0) {
+            return Err(Error::Setting {
+                setting: "--k",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// The number of clusters for `n` passages and `n_named` named themes: `k`, or the
     /// default when it is `None`; an error naming `--k` when it cannot be used.
     pub fn resolve_k(&self, n: usize, n_named: usize) -> Result<usize> {
+        self.validate()?;
         let k = self.k.unwrap_or(DEFAULT_K.min(n).max(n_named));
         let problem = if k == 0 {
-            "must be at least 1".to_string()
+            format!("no passage to cluster ({n} passages)")
         } else if k > n {
             format!("k = {k} is larger than the number of passages ({n})")
         } else if n_named > k {

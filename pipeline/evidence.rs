@@ -73,7 +73,7 @@ pub struct Evidence {
     pub theme: usize,
     /// Cosine similarity of the sentence to the theme's seed vector.
     pub score: f64,
-    /// Byte range of the sentence in the passage's text (without trailing white space).
+    /// Byte range of the sentence in the passage's text (without surrounding white space).
     pub sentence: Range<usize>,
 }
 
@@ -82,6 +82,48 @@ fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
     phrases
         .iter()
         .any(|p| p.iter().all(|c| columns.binary_search(c).is_ok()))
+}
+
+/// The sentences of a passage as byte ranges without surrounding white space (Unicode's
+/// sentence boundaries, UAX #29). Those rules break after every line break, but a single
+/// line break inside a paragraph is hard wrapping (the segmenter joins such lines into one
+/// paragraph), so it is read as a space; a blank line still ends a sentence.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut unwrapped = bytes.to_vec();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'\n' | b'\r') {
+            let run = bytes[i..]
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+            let breaks = &bytes[i..i + run];
+            let lines = breaks
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                .max(breaks.iter().filter(|&&b| b == b'\r').count());
+            if lines < 2 {
+                unwrapped[i..i + run].fill(b' ');
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII line breaks became ASCII spaces, so this is still UTF-8 and every byte
+    // offset still points at the same character of `text`.
+    let unwrapped = String::from_utf8(unwrapped).expect("ASCII replaced by ASCII");
+    unwrapped
+        .split_sentence_bound_indices()
+        .filter_map(|(start, sentence)| {
+            let trimmed = sentence.trim_start();
+            let start = start + (sentence.len() - trimmed.len());
+            let trimmed = trimmed.trim_end();
+            (!trimmed.is_empty()).then(|| start..start + trimmed.len())
+        })
+        .collect()
 }
 
 /// Passages per parallel chunk, each chunk with its own analyzer caches.
@@ -114,8 +156,8 @@ impl EvidenceTerms {
             return None;
         }
         let mut best: Option<Evidence> = None;
-        for (start, sentence) in text.split_sentence_bound_indices() {
-            let row = tfidf.transform(&analyzer.terms(sentence));
+        for range in sentences(text) {
+            let row = tfidf.transform(&analyzer.terms(&text[range.clone()]));
             if !self.may_hold(&row.indices) {
                 continue;
             }
@@ -129,7 +171,7 @@ impl EvidenceTerms {
                     best = Some(Evidence {
                         theme,
                         score,
-                        sentence: start..start + sentence.trim_end().len(),
+                        sentence: range.clone(),
                     });
                 }
             }
@@ -250,9 +292,27 @@ mod tests {
     }
 
     #[test]
+    fn sentences_run_across_single_line_breaks_but_not_blank_lines() {
+        let text = "Russia has long courted\nthe Taliban. Then  \r\n came more.\n\nNew paragraph.";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "Russia has long courted\nthe Taliban.",
+                "Then  \r\n came more.",
+                "New paragraph."
+            ]
+        );
+        assert!(sentences(" \n ").is_empty());
+        let text = "Ünïcode café.\nÉté.";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, ["Ünïcode café.", "Été."]);
+    }
+
+    #[test]
     fn a_seed_phrase_needs_all_its_words() {
-        // "ties" alone (passage 1 has neither word) and "diplomatic" alone are not
-        // "diplomatic ties".
+        // "ties" alone (the first sentence) and "diplomatic" alone (the second) are not
+        // "diplomatic ties"; both words in one sentence, in any order, are.
         let texts = [
             "Russia cut its ties with the club. Russia sent a diplomatic note.",
             "Russia has diplomatic ties with many states.",

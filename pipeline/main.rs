@@ -11,7 +11,7 @@ use thematic::chart::draw_charts;
 use thematic::evaluate::evaluate;
 use thematic::fsio::remove_stale_temp_files;
 use thematic::ingest::read_corpus;
-use thematic::output::{write_outputs, DocumentInfo, RunInfo};
+use thematic::output::{withdraw_record, write_outputs, DocumentInfo, RunInfo};
 use thematic::run::{fit_with_progress, Progress, Silent};
 use thematic::segment::{Boilerplate, Unit};
 use thematic::tfidf::DocFreq;
@@ -78,9 +78,9 @@ struct RunArgs {
     /// Confidence below which a passage is `other`.
     #[arg(long)]
     other_threshold: Option<f64>,
-    /// Top terms kept per theme (in themes.json and the charts).
-    #[arg(long, default_value_t = 10)]
-    top_terms: usize,
+    /// Top terms kept per theme (in themes.json and the charts) [default: 10].
+    #[arg(long)]
+    top_terms: Option<usize>,
     /// Snowball language of the analyzer.
     #[arg(long, default_value = "english")]
     language: String,
@@ -227,17 +227,6 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         args.corpus.clone()
     };
-    let (themes, themes_file) = match args.themes.as_deref() {
-        Some("none") => (ThemesFile::default(), None),
-        Some(path) => (
-            ThemesFile::from_file(Path::new(path))?,
-            Some(PathBuf::from(path)),
-        ),
-        None => {
-            let path = default_path(Path::new("seeds/themes.toml"));
-            (ThemesFile::from_file(&path)?, Some(path))
-        }
-    };
     let mut settings = RunSettings {
         seed: args.seed,
         unit: args.unit,
@@ -259,8 +248,21 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(t) = args.other_threshold {
         settings.themes.other_threshold = t;
     }
-    settings.themes.top_terms = args.top_terms;
+    if let Some(n) = args.top_terms {
+        settings.themes.top_terms = n;
+    }
     settings.validate()?;
+    let (themes, themes_file) = match args.themes.as_deref() {
+        Some("none") => (ThemesFile::default(), None),
+        Some(path) => (
+            ThemesFile::from_file(Path::new(path))?,
+            Some(PathBuf::from(path)),
+        ),
+        None => {
+            let path = default_path(Path::new("seeds/themes.toml"));
+            (ThemesFile::from_file(&path)?, Some(path))
+        }
+    };
     let rules = boilerplate(&args.boilerplate)?;
     // Find out that an output folder cannot be written before the fit, not after it.
     let model_dir = args.model.parent().filter(|p| !p.as_os_str().is_empty());
@@ -298,14 +300,15 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         skipped: corpus.skipped.clone(),
         documents: DocumentInfo::of(&corpus),
     };
+    withdraw_record(&args.out)?;
     result.model.save(&args.model)?;
     if !args.no_charts {
         draw_charts(&result, &args.plots)?;
     }
     let plots = (!args.no_charts).then_some(args.plots.as_path());
     let report = thematic::report::render_report(&result, &info, plots);
-    // Last, so that once run.json (the outputs' commit record) names this run, the model
-    // and charts it points to are this run's too.
+    // Last, so that once run.json (the outputs' commit record) names this run again, the
+    // model and charts it points to are this run's too.
     write_outputs(&result, &info, Some(&report), &args.out)?;
     eprintln!(
         "{} documents, {} passages ({} dropped), {} themes -> {}, model {}",
@@ -322,6 +325,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     let model = ThemeModel::load(&args.model)?;
     let rules = boilerplate(&args.boilerplate)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    remove_stale_temp_files(&args.out);
     let corpus = read_corpus(&args.paths)?;
     warn_skipped(&corpus.skipped);
     let result = thematic::classify(&corpus, &model, &rules)?;

@@ -44,8 +44,8 @@ pub struct ThemeModel {
     pub themes: Vec<Theme>,
     /// Top terms of each theme.
     pub theme_terms: Vec<Vec<TermWeight>>,
-    /// The theme of each cluster (`None`: a cluster with no theme of its own, whose
-    /// passages are `other` unless they take a named theme).
+    /// The discovered theme of each cluster (`None`: a cluster with no theme of its own,
+    /// such as a seeded one, whose passages are `other` unless they take a named theme).
     pub cluster_theme: Vec<Option<usize>>,
     /// Assignment thresholds.
     pub settings: ThemeSettings,
@@ -93,15 +93,21 @@ impl ThemeModel {
             .map(|((v, cluster), evidence)| {
                 let named = evidence
                     .as_ref()
-                    .filter(|e| e.score >= self.settings.named_threshold);
+                    // Evidence too weak to survive `other_threshold` must not keep the
+                    // passage from its cluster's theme.
+                    .filter(|e| {
+                        e.score
+                            >= self
+                                .settings
+                                .named_threshold
+                                .max(self.settings.other_threshold)
+                    });
                 let (theme, confidence) = match (named, self.cluster_theme[cluster]) {
                     (Some(e), _) => (Some(e.theme), e.score),
-                    (None, Some(t)) if t >= self.n_named() => {
-                        (Some(t), cosine(v, self.clusters.centroids.row(cluster)))
-                    }
+                    (None, Some(t)) => (Some(t), cosine(v, self.clusters.centroids.row(cluster))),
                     // A named theme needs its own evidence: the rest of a seeded cluster
                     // is what the seed did not describe.
-                    (None, _) => (None, evidence.as_ref().map_or(0.0, |e| e.score)),
+                    (None, None) => (None, evidence.as_ref().map_or(0.0, |e| e.score)),
                 };
                 let confidence = confidence.clamp(0.0, 1.0);
                 let theme = theme.filter(|_| confidence >= self.settings.other_threshold);
@@ -190,7 +196,7 @@ impl ThemeModel {
                 .cluster_theme
                 .iter()
                 .flatten()
-                .all(|&t| t < model.themes.len())
+                .all(|&t| model.anchors.nrows() <= t && t < model.themes.len())
             && model.theme_terms.len() == model.themes.len()
             && model.anchors.nrows() == model.clusters.n_seeded
             && model.evidence.seeds.len() == model.anchors.nrows()
@@ -200,8 +206,12 @@ impl ThemeModel {
                 .iter()
                 .chain(std::iter::once(&model.evidence.focus))
                 .flatten()
-                .flatten()
-                .all(|&c| (c as usize) < model.tfidf.vocabulary.len())
+                // An empty phrase would match every sentence.
+                .all(|p| {
+                    !p.is_empty()
+                        && p.iter()
+                            .all(|&c| (c as usize) < model.tfidf.vocabulary.len())
+                })
             && model.clusters.n_seeded <= model.themes.len()
             && model.clusters.n_seeded <= model.clusters.centroids.nrows()
             && model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]);

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::fsio::{self, StagedFile};
 use crate::ingest::SkippedFile;
-use crate::run::{Exemplar, RunResult, RunSettings, Timing};
+use crate::run::{Citation, Exemplar, RunResult, RunSettings, Timing};
 use crate::themes::{TermWeight, ThemeKind};
 
 /// The commit record, renamed into place after every other output.
@@ -38,15 +38,8 @@ struct PassageLine<'a> {
     confidence: f64,
     cluster: usize,
     top_terms: Vec<&'a str>,
-    /// The sentence that gave a named theme (`null` otherwise), offsets into the document.
-    evidence: Option<EvidenceLine<'a>>,
-}
-
-#[derive(Serialize)]
-struct EvidenceLine<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
+    /// The sentence that gave a named theme (`null` otherwise).
+    evidence: Option<Citation>,
 }
 
 #[derive(Serialize)]
@@ -55,7 +48,7 @@ struct DroppedLine<'a> {
     start: usize,
     end: usize,
     text: &'a str,
-    reason: &'a str,
+    reason: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -105,7 +98,7 @@ pub struct DocumentInfo {
     pub id: String,
     /// The encoding its bytes were decoded from.
     pub encoding: &'static str,
-    /// Size of the decoded text in bytes.
+    /// Size of the file in bytes (what every offset of the outputs indexes).
     pub bytes: usize,
 }
 
@@ -118,7 +111,7 @@ impl DocumentInfo {
             .map(|d| Self {
                 id: d.id.clone(),
                 encoding: d.encoding,
-                bytes: d.text.len(),
+                bytes: crate::ingest::SourceMap::of(d).file_offset(d.text.len()),
             })
             .collect()
     }
@@ -203,6 +196,21 @@ pub fn document_shares(result: &RunResult) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Withdraws the commit record of `out` (its run.json) before a run writes anything
+/// outside it (the model, the charts): a run that fails part way must not leave an old
+/// run.json beside a model or charts it did not write.
+pub fn withdraw_record(out: &Path) -> Result<()> {
+    let record = out.join(RUN_JSON);
+    match std::fs::remove_file(&record) {
+        Ok(()) => fsio::sync_dir(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(cause) => Err(Error::Write {
+            path: record,
+            cause,
+        }),
+    }
+}
+
 /// Writes passages.jsonl, dropped.jsonl, themes.json, documents.csv, report.html (when
 /// `report` is given) and run.json into `out` as one set: see the module doc. A
 /// report.html of an earlier run is removed when `report` is `None`, so it cannot pass
@@ -237,14 +245,9 @@ pub fn write_outputs(
                         .iter()
                         .map(|&c| model.display[c as usize].as_str())
                         .collect(),
-                    evidence: a.evidence.map(|(s, e)| {
-                        let span = file.file_range(p.source_range(s..e));
-                        EvidenceLine {
-                            start: span.start,
-                            end: span.end,
-                            text: &p.text[s..e],
-                        }
-                    }),
+                    evidence: a
+                        .evidence
+                        .map(|range| Citation::of(p, range, &result.sources)),
                 }
             }),
     )?);
@@ -252,13 +255,21 @@ pub fn write_outputs(
     staged.push(stage_jsonl(
         &out.join("dropped.jsonl"),
         result.dropped.iter().map(|d| {
-            let span = result.sources[d.doc].file_range(d.start..d.end);
+            let file = &result.sources[d.doc];
+            let span = file.file_range(d.start..d.end);
             DroppedLine {
                 doc: &result.doc_ids[d.doc],
                 start: span.start,
                 end: span.end,
                 text: &d.text,
-                reason: &d.reason,
+                reason: match d.duplicate_of {
+                    Some(first) => format!(
+                        "duplicate of the paragraph at byte {}",
+                        file.file_offset(first)
+                    )
+                    .into(),
+                    None => d.reason.as_str().into(),
+                },
             }
         }),
     )?);

@@ -60,19 +60,13 @@ impl Default for RunSettings {
 impl RunSettings {
     /// Checks every setting that can be checked without the data, so that a bad one stops
     /// a run before any work; errors name the setting as the command line spells it.
-    /// (The analyzer's language is checked when the analyzer is built, and `k` against
-    /// the number of passages as soon as that is known.)
+    /// (`k` is checked against the number of passages as soon as that is known.)
     pub fn validate(&self) -> Result<()> {
+        self.analyzer.validate()?;
         self.themes.validate()?;
         self.tfidf.validate()?;
         self.reduction.validate()?;
-        if self.cluster.k == Some(0) {
-            return Err(Error::Setting {
-                setting: "--k",
-                message: "must be at least 1".into(),
-            });
-        }
-        Ok(())
+        self.cluster.validate()
     }
 }
 
@@ -83,6 +77,31 @@ pub struct Timing {
     pub stage: &'static str,
     /// Milliseconds.
     pub ms: f64,
+}
+
+/// A sentence cited as the evidence for a passage's named theme, as `passages.jsonl` and
+/// `themes.json` give it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    /// Byte offset of the sentence in its file.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The sentence.
+    pub text: String,
+}
+
+impl Citation {
+    /// The citation of the byte range `s..e` of passage `p`'s text; `sources` are the
+    /// corpus's source maps.
+    pub fn of(p: &Passage, (s, e): (usize, usize), sources: &[SourceMap]) -> Self {
+        let file = sources[p.doc].file_range(p.source_range(s..e));
+        Self {
+            start: file.start,
+            end: file.end,
+            text: p.text[s..e].to_string(),
+        }
+    }
 }
 
 /// An exemplar passage of a theme.
@@ -98,11 +117,11 @@ pub struct Exemplar {
     pub confidence: f64,
     /// The passage.
     pub text: String,
-    /// For a named theme, the sentence that gave it: byte range in `text`.
+    /// For a named theme, the sentence that gave it.
+    pub evidence: Option<Citation>,
+    /// The same sentence as a byte range of `text` (for highlighting it).
     #[serde(skip)]
     pub evidence_in_text: Option<(usize, usize)>,
-    /// The same sentence as file offsets (what `themes.json` gives).
-    pub evidence: Option<(usize, usize)>,
 }
 
 /// Everything a fit or classification produced; outputs and charts only read it.
@@ -341,10 +360,7 @@ fn exemplars(
                     let evidence = assignments[i].evidence;
                     Exemplar {
                         evidence_in_text: evidence,
-                        evidence: evidence.map(|(s, e)| {
-                            let file = sources[p.doc].file_range(p.source_range(s..e));
-                            (file.start, file.end)
-                        }),
+                        evidence: evidence.map(|range| Citation::of(p, range, sources)),
                         doc: doc_ids[p.doc].clone(),
                         start: span.start,
                         end: span.end,
@@ -519,7 +535,8 @@ pub fn fit_with_progress(
     let clusters = cluster_settings.fit(vectors.view(), anchors.view(), settings.seed)?;
     clock.begin("themes");
 
-    // A seeded cluster keeps its theme while its centroid stays near the seed; every
+    // A seeded cluster whose centroid stays near its seed has no theme of its own: its
+    // passages take the named theme through their own evidence, or are `other`. Every
     // other cluster is a discovered theme, named below by its members' top terms.
     let mut theme_list: Vec<Theme> = themes
         .themes
@@ -533,7 +550,7 @@ pub fn fit_with_progress(
     let mut cluster_theme = Vec::with_capacity(clusters.centroids.nrows());
     for (c, centroid) in clusters.centroids.outer_iter().enumerate() {
         if c < n_named && cosine(centroid, anchors.row(c)) >= settings.themes.named_threshold {
-            cluster_theme.push(Some(c));
+            cluster_theme.push(None);
         } else {
             cluster_theme.push(Some(theme_list.len()));
             theme_list.push(Theme {
@@ -562,7 +579,9 @@ pub fn fit_with_progress(
     let mut assignments = model.assign(vectors.view(), &evidence);
     // A discovered cluster whose passages all took named themes (or fell below
     // `other_threshold`) has nothing to name: its theme is dropped, and passages that fall
-    // in it are `other`, now and when the model classifies.
+    // in it are `other`, now and when the model classifies. The assignments are made again
+    // rather than renumbered because a passage of such a cluster below `other_threshold`
+    // had its centroid's cosine as confidence, and a cluster without a theme gives another.
     let mut used = vec![false; model.themes.len()];
     for t in assignments.iter().filter_map(|a| a.theme) {
         used[t] = true;

@@ -63,6 +63,8 @@ pub struct Dropped {
     pub text: String,
     /// Why it was dropped: a boilerplate rule's reason, or `duplicate`.
     pub reason: String,
+    /// For a duplicate, the offset of the paragraph it repeats (the one kept).
+    pub duplicate_of: Option<usize>,
 }
 
 /// How a corpus is cut into units of analysis.
@@ -262,20 +264,21 @@ pub fn segment(
         for (start, end) in paragraph_spans(&document.text) {
             let text = &document.text[start..end];
             let reason = if let Some(reason) = boilerplate.reason(text) {
-                Some(reason.to_string())
-            } else if let Some(first) = seen.get(text) {
-                Some(format!("duplicate of the paragraph at byte {first}"))
+                Some((reason.to_string(), None))
+            } else if let Some(&first) = seen.get(text) {
+                Some(("duplicate".to_string(), Some(first)))
             } else {
                 seen.insert(text, start);
                 None
             };
             match reason {
-                Some(reason) => dropped.push(Dropped {
+                Some((reason, duplicate_of)) => dropped.push(Dropped {
                     doc,
                     start,
                     end,
                     text: text.to_string(),
                     reason,
+                    duplicate_of,
                 }),
                 None => kept.push(Passage {
                     doc,

@@ -75,7 +75,7 @@ fn check_report(dirs: &RunDirs, themes: &ThemesJson) {
     let mut sources = BTreeMap::new();
     let mut marked = 0;
     for e in themes.themes.iter().flat_map(|t| &t.exemplars) {
-        if let Some((start, end)) = e.evidence {
+        if let Some(EvidenceLine { start, end, .. }) = e.evidence {
             let bytes = sources
                 .entry(e.doc.clone())
                 .or_insert_with(|| seed_bytes(&e.doc));
@@ -443,6 +443,30 @@ fn document_unit_gives_one_passage_per_document() {
         passages.iter().any(|p| p.evidence.is_some()),
         "no document took a named theme: {passages:?}"
     );
+    // Regression (cfa7e73): the discovered cluster whose documents all took named themes
+    // was reported as a theme named "empty" with no passage.
+    for t in dirs.themes().themes {
+        assert!(
+            t.kind == "seeded" || t.size > 0,
+            "discovered theme {:?} has no passage",
+            t.name
+        );
+    }
+    let classified = tmp.path().join("classified");
+    thematic(
+        tmp.path(),
+        [
+            "classify".as_ref(),
+            "--model".as_ref(),
+            dirs.model.as_os_str(),
+            "--out".as_ref(),
+            classified.as_os_str(),
+            seeds_dir().as_os_str(),
+        ],
+    )
+    .success();
+    let again: Vec<PassageLine> = read_jsonl(&classified.join("passages.jsonl"));
+    assert_same("classify of the training documents", &passages, &again);
 }
 
 /// Two corpus folders may each hold a file of the same name; the outputs must still tell

@@ -288,7 +288,7 @@ pub struct Exemplar {
     pub end: usize,
     pub confidence: f64,
     pub text: String,
-    pub evidence: Option<(usize, usize)>,
+    pub evidence: Option<EvidenceLine>,
 }
 
 pub fn read_text(path: &Path) -> String {
