@@ -6,11 +6,27 @@
 use std::sync::OnceLock;
 
 use thematic::analyze::{Alias, Analyzer, AnalyzerSettings};
-use thematic::ingest::{decode, Corpus, Document};
+use thematic::ingest::{decode, Corpus, Document, SourceMap, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use thematic::reduce::ReductionSettings;
+use thematic::run::Citation;
 use thematic::segment::{segment, Boilerplate, Unit, MAX_PARAGRAPH_BYTES};
 use thematic::themes::ThemesFile;
 use thematic::{fit, RunSettings};
+
+/// Named themes with a focus, so that the evidence stage runs too (on inputs that hold
+/// these words; the regression inputs do).
+fn themes() -> &'static ThemesFile {
+    static T: OnceLock<ThemesFile> = OnceLock::new();
+    T.get_or_init(|| {
+        ThemesFile::parse(
+            "focus = [\"Russia\", \"Moscow\"]\n\
+             [[theme]]\nname = \"Syria\"\nseed_terms = [\"Syria\", \"civil war\"]\n\
+             [[theme]]\nname = \"Taliban\"\nseed_terms = [\"Taliban\", \"Kabul\"]\n",
+            std::path::Path::new("fuzz-themes.toml"),
+        )
+        .expect("the fuzz themes parse")
+    })
+}
 
 // Built once: compiling the rules for every input would dominate a fuzzing run.
 fn boilerplate() -> &'static Boilerplate {
@@ -83,9 +99,35 @@ pub fn check_segment(data: &[u8]) {
         (Some(first), Some(last)) => {
             assert_eq!(whole.len(), 1);
             assert_eq!((whole[0].start, whole[0].end), (first.start, last.end));
+            // Each kept paragraph sits in the joined text where `pieces` says, and maps
+            // back to its own bytes of the document.
+            assert_eq!(whole[0].pieces.len(), kept.len());
+            for (&(at, _), p) in whole[0].pieces.iter().zip(&kept) {
+                let range = at..at + p.text.len();
+                assert_eq!(&whole[0].text[range.clone()], p.text);
+                assert_eq!(whole[0].source_range(range), p.start..p.end);
+            }
         }
         _ => assert!(whole.is_empty()),
     }
+
+    // File offsets: strictly increasing over the characters, ending at the file's length,
+    // and each character takes as many file bytes as its encoding says.
+    let map = SourceMap::of(&docs[0]);
+    let width = |c: char| match docs[0].encoding {
+        WINDOWS_1252 => 1,
+        UTF_16LE | UTF_16BE => 2 * c.len_utf16(),
+        _ => c.len_utf8(),
+    };
+    let mut expected = match docs[0].encoding {
+        UTF_16LE | UTF_16BE => 2,
+        _ => 0,
+    };
+    for (at, c) in text.char_indices() {
+        assert_eq!(map.file_offset(at), expected, "char at {at}");
+        expected += width(c);
+    }
+    assert_eq!(map.file_offset(text.len()), data.len());
 }
 
 fn analyzer_settings() -> AnalyzerSettings {
@@ -179,15 +221,26 @@ pub fn check_pipeline(data: &[u8]) {
     if corpus.documents.is_empty() {
         return;
     }
-    let Ok(result) = fit(
-        &corpus,
-        &ThemesFile::default(),
-        boilerplate(),
-        &run_settings(),
-    ) else {
+    let Ok(result) = fit(&corpus, themes(), boilerplate(), &run_settings()) else {
         return;
     };
     assert_eq!(result.assignments.len(), result.passages.len());
+    // Evidence is a non-empty sentence of its passage, and cited inside the passage's
+    // bytes of the file.
+    for (p, a) in result.passages.iter().zip(&result.assignments) {
+        let Some((s, e)) = a.evidence else { continue };
+        assert!(a.theme.is_some_and(|t| t < result.model.n_named()));
+        assert!(
+            s < e && e <= p.text.len(),
+            "evidence {s}..{e} of {}",
+            p.text.len()
+        );
+        assert!(p.text.is_char_boundary(s) && p.text.is_char_boundary(e));
+        let cited = Citation::of(p, (s, e), &result.sources);
+        let passage = result.sources[p.doc].file_range(p.start..p.end);
+        assert!(passage.start <= cited.start && cited.end <= passage.end);
+        assert_eq!(cited.text, &p.text[s..e]);
+    }
     assert_eq!(result.passage_terms.len(), result.passages.len());
     assert_eq!(result.exemplars.len(), result.model.themes.len());
     for a in &result.assignments {

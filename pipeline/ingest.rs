@@ -188,8 +188,15 @@ impl SourceMap {
         // byte or one UTF-16 code unit (two for a surrogate pair) to one character.
         let (start, width): (usize, fn(char) -> usize) = match document.encoding {
             WINDOWS_1252 => (0, |_| 1),
-            "UTF-16LE" | "UTF-16BE" => (2, |c| 2 * c.len_utf16()),
-            _ => return Self::default(),
+            UTF_16LE | UTF_16BE => (2, |c| 2 * c.len_utf16()),
+            // The BOM became three spaces: the text's bytes are the file's.
+            UTF_8 | UTF_8_BOM => return Self::default(),
+            other => {
+                // A document made by hand (tests, library users) with another name: its
+                // offsets cannot be mapped, so they are taken as they are.
+                debug_assert!(false, "no source map for encoding {other:?}");
+                return Self::default();
+            }
         };
         let mut runs: Vec<Run> = Vec::new();
         let mut file = start;
@@ -208,6 +215,13 @@ impl SourceMap {
             }
             file += file_width;
         }
+        // The end of the text is the end of the file (past the BOM even when nothing follows).
+        runs.push(Run {
+            text: document.text.len(),
+            file,
+            text_width: 1,
+            file_width: 1,
+        });
         Self { runs }
     }
 
@@ -228,8 +242,16 @@ impl SourceMap {
     }
 }
 
-/// The name [`decode`] gives text it decoded as Windows-1252.
-const WINDOWS_1252: &str = "windows-1252";
+/// The names [`decode`] gives the encodings it reads (as `run.json` shows them).
+pub const UTF_8: &str = "UTF-8";
+/// UTF-8 after a byte-order mark.
+pub const UTF_8_BOM: &str = "UTF-8 (BOM)";
+/// UTF-16, little-endian, after its byte-order mark.
+pub const UTF_16LE: &str = "UTF-16LE";
+/// UTF-16, big-endian, after its byte-order mark.
+pub const UTF_16BE: &str = "UTF-16BE";
+/// The fallback for bytes that are not UTF-8.
+pub const WINDOWS_1252: &str = "windows-1252";
 
 /// Decodes a file's bytes, or says why they are not text.
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
@@ -237,7 +259,7 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), Strin
         // The BOM becomes three spaces (trimmed off any paragraph) so that offsets in
         // the text stay offsets in the file.
         return match std::str::from_utf8(&bytes[3..]) {
-            Ok(s) => Ok((format!("   {s}"), "UTF-8 (BOM)")),
+            Ok(s) => Ok((format!("   {s}"), UTF_8_BOM)),
             Err(_) => Err("invalid UTF-8 after its byte-order mark".into()),
         };
     }
@@ -246,13 +268,19 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), Strin
         if had_errors {
             return Err(format!("invalid {} after its byte-order mark", enc.name()));
         }
-        return Ok((text.into_owned(), enc.name()));
+        // `for_bom` finds UTF-16 here (a UTF-8 BOM was handled above).
+        let name = if enc == encoding_rs::UTF_16BE {
+            UTF_16BE
+        } else {
+            UTF_16LE
+        };
+        return Ok((text.into_owned(), name));
     }
     if looks_binary(bytes) {
         return Err("binary (NUL or control bytes)".into());
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_owned(), "UTF-8")),
+        Ok(s) => Ok((s.to_owned(), UTF_8)),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             Ok((text.into_owned(), WINDOWS_1252))

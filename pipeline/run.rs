@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
-use crate::evidence::EvidenceTerms;
+use crate::evidence::{EvidenceTerms, Phrase};
 use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings};
@@ -476,32 +476,40 @@ pub fn fit_with_progress(
             tfidf.transform(&seed_terms)
         })
         .collect();
+    // Why an entry of the themes file can match nothing, so that the user can fix it.
     let mut warnings: Vec<String> = themes
-        .themes
+        .focus
         .iter()
-        .zip(&seed_rows)
-        .filter(|(_, row)| row.indices.is_empty())
-        .map(|(t, _)| {
-            format!(
-                "theme {:?}: none of its seed terms is in the vocabulary (absent from the corpus, or pruned by min_df/max_df), so no passage can take it",
-                t.name
-            )
+        .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
+        .filter(|entry| analyzer.tokens(entry).is_empty())
+        .map(|entry| {
+            format!("themes file entry {entry:?} has no words once stop words are removed, so it matches nothing")
         })
         .collect();
+    const ABSENT: &str = "absent from the corpus, or pruned by --min-df/--max-df";
+    let seeds: Vec<Vec<Phrase>> = themes
+        .themes
+        .iter()
+        .map(|t| EvidenceTerms::phrases(&t.seed_terms, &mut analyzer, &tfidf))
+        .collect();
+    for (t, phrases) in themes.themes.iter().zip(&seeds) {
+        if phrases.is_empty() {
+            warnings.push(format!(
+                "theme {:?}: none of its seed terms is wholly in the vocabulary ({ABSENT}), so no passage can take it",
+                t.name
+            ));
+        }
+    }
     let focus = EvidenceTerms::phrases(&themes.focus, &mut analyzer, &tfidf);
     if !themes.focus.is_empty() && focus.is_empty() {
         warnings.push(format!(
-            "focus {:?}: none of its terms is in the vocabulary, so no passage can take a named theme",
+            "focus {:?}: none of its terms is in the vocabulary ({ABSENT}), so no passage can take a named theme",
             themes.focus
         ));
     }
     let evidence_terms = EvidenceTerms {
         focus,
-        seeds: themes
-            .themes
-            .iter()
-            .map(|t| EvidenceTerms::phrases(&t.seed_terms, &mut analyzer, &tfidf))
-            .collect(),
+        seeds,
         focus_required: !themes.focus.is_empty(),
     };
     let anchors = if seed_rows.is_empty() {

@@ -620,6 +620,31 @@ fn a_focus_that_never_occurs_is_reported_and_no_passage_takes_a_named_theme() {
 }
 
 #[test]
+fn a_themes_entry_of_stop_words_only_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    write(
+        &themes,
+        "focus = [\"The\"]\n[[theme]]\nname = \"Harbour\"\nseed_terms = [\"of the\", \"pier\"]\n",
+    );
+    let (_, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        themes.to_str().unwrap(),
+        &[],
+    );
+    outcome.success();
+    for entry in ["\"The\"", "\"of the\""] {
+        let line = outcome
+            .stderr
+            .lines()
+            .find(|l| l.contains(entry) && l.contains("stop words"))
+            .unwrap_or_else(|| panic!("no warning naming {entry}: {}", outcome.stderr));
+        assert_contains("a warning", "warning", line);
+    }
+}
+
+#[test]
 fn an_empty_focus_entry_is_refused_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let themes = tmp.path().join("themes.toml");
