@@ -215,42 +215,64 @@ mod tests {
     use crate::reduce::ReductionSettings;
     use crate::tfidf::TfIdfSettings;
 
-    /// A small fitted pipeline over `texts`, with one named theme seeded by `seed`.
-    fn fitted(
-        texts: &[&str],
-        seed: &[&str],
-        focus: &[&str],
-    ) -> (
-        Analyzer,
-        FittedTfIdf,
-        FittedReduction,
-        ndarray::Array2<f64>,
-        EvidenceTerms,
-        Vec<SparseRow>,
-    ) {
-        let mut analyzer = Analyzer::new(AnalyzerSettings::default()).unwrap();
-        let docs: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
-        let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
-        let rows: Vec<SparseRow> = docs.iter().map(|d| tfidf.transform(d)).collect();
-        let reduction = ReductionSettings {
-            dimensions: 3,
-            ..Default::default()
+    /// A small fitted pipeline over `texts`, with one named theme.
+    struct Fixture {
+        texts: Vec<String>,
+        analyzer: Analyzer,
+        tfidf: FittedTfIdf,
+        reduction: FittedReduction,
+        anchors: ndarray::Array2<f64>,
+        terms: EvidenceTerms,
+        rows: Vec<SparseRow>,
+    }
+
+    impl Fixture {
+        fn new(texts: &[&str], seed: &[&str], focus: &[&str]) -> Self {
+            let mut analyzer = Analyzer::new(AnalyzerSettings::default()).unwrap();
+            let docs: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+            let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
+            let rows: Vec<SparseRow> = docs.iter().map(|d| tfidf.transform(d)).collect();
+            let reduction = ReductionSettings {
+                dimensions: 3,
+                ..Default::default()
+            }
+            .fit(&rows, tfidf.vocabulary.len(), 7)
+            .unwrap();
+            let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
+            let anchors = reduction.transform(std::slice::from_ref(&seed_row));
+            let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+            let terms = EvidenceTerms {
+                focus: EvidenceTerms::phrases(&strings(focus), &mut analyzer, &tfidf),
+                seeds: vec![EvidenceTerms::phrases(
+                    &strings(seed),
+                    &mut analyzer,
+                    &tfidf,
+                )],
+                focus_required: !focus.is_empty(),
+            };
+            let texts = strings(texts);
+            Self {
+                texts,
+                analyzer,
+                tfidf,
+                reduction,
+                anchors,
+                terms,
+                rows,
+            }
         }
-        .fit(&rows, tfidf.vocabulary.len(), 7)
-        .unwrap();
-        let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
-        let anchors = reduction.transform(std::slice::from_ref(&seed_row));
-        let strings = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let terms = EvidenceTerms {
-            focus: EvidenceTerms::phrases(&strings(focus), &mut analyzer, &tfidf),
-            seeds: vec![EvidenceTerms::phrases(
-                &strings(seed),
-                &mut analyzer,
-                &tfidf,
-            )],
-            focus_required: !focus.is_empty(),
-        };
-        (analyzer, tfidf, reduction, anchors, terms, rows)
+
+        /// The evidence in text `i`.
+        fn find(&mut self, i: usize) -> Option<Evidence> {
+            self.terms.find(
+                &self.texts[i],
+                &self.rows[i],
+                &mut self.analyzer,
+                &self.tfidf,
+                &self.reduction,
+                self.anchors.view(),
+            )
+        }
     }
 
     const TEXTS: [&str; 4] = [
@@ -259,35 +281,20 @@ mod tests {
         "Russia hosts a concert. Tickets sold out in the capital.",
         "The weather in the mountains was cold and the concert was cancelled.",
     ];
+    const SEED: [&str; 2] = ["Taliban", "diplomatic ties"];
 
     #[test]
     fn the_evidence_is_the_sentence_that_names_the_focus_and_a_seed_term() {
-        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
-            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Russia"]);
-        let found = terms
-            .find(
-                TEXTS[0],
-                &rows[0],
-                &mut analyzer,
-                &tfidf,
-                &reduction,
-                anchors.view(),
-            )
+        let mut f = Fixture::new(&TEXTS, &SEED, &["Russia"]);
+        let found = f
+            .find(0)
             .expect("the second sentence ties Russia to the Taliban");
         assert_eq!(found.theme, 0);
         assert!(TEXTS[0][found.sentence.clone()].starts_with("Russia courts"));
         assert!(found.score > 0.0 && found.score <= 1.0 + 1e-12, "{found:?}");
         // The Taliban without the focus, and the focus without a seed term, are no evidence.
         for i in 1..4 {
-            let none = terms.find(
-                TEXTS[i],
-                &rows[i],
-                &mut analyzer,
-                &tfidf,
-                &reduction,
-                anchors.view(),
-            );
-            assert_eq!(none, None, "passage {i}");
+            assert_eq!(f.find(i), None, "passage {i}");
         }
     }
 
@@ -318,65 +325,30 @@ mod tests {
             "Russia has diplomatic ties with many states.",
             "The weather was cold.",
         ];
-        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
-            fitted(&texts, &["diplomatic ties"], &["Russia"]);
-        let none = terms.find(
-            texts[0],
-            &rows[0],
-            &mut analyzer,
-            &tfidf,
-            &reduction,
-            anchors.view(),
-        );
-        assert_eq!(none, None);
-        let found = terms.find(
-            texts[1],
-            &rows[1],
-            &mut analyzer,
-            &tfidf,
-            &reduction,
-            anchors.view(),
-        );
-        assert!(found.is_some());
+        let mut f = Fixture::new(&texts, &["diplomatic ties"], &["Russia"]);
+        assert_eq!(f.find(0), None);
+        assert!(f.find(1).is_some());
     }
 
     #[test]
     fn without_a_focus_any_sentence_with_a_seed_term_counts() {
-        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
-            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &[]);
-        let found = terms
-            .find(
-                TEXTS[1],
-                &rows[1],
-                &mut analyzer,
-                &tfidf,
-                &reduction,
-                anchors.view(),
-            )
+        let mut f = Fixture::new(&TEXTS, &SEED, &[]);
+        let found = f
+            .find(1)
             .expect("a seed term is enough when no focus is named");
         assert_eq!(found.sentence, 0..TEXTS[1].len());
     }
 
     #[test]
     fn a_focus_absent_from_the_vocabulary_admits_no_sentence() {
-        let (mut analyzer, tfidf, reduction, anchors, terms, rows) =
-            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Narnia"]);
-        assert!(terms.focus.is_empty() && terms.focus_required);
-        let none = terms.find(
-            TEXTS[0],
-            &rows[0],
-            &mut analyzer,
-            &tfidf,
-            &reduction,
-            anchors.view(),
-        );
-        assert_eq!(none, None);
+        let mut f = Fixture::new(&TEXTS, &SEED, &["Narnia"]);
+        assert!(f.terms.focus.is_empty() && f.terms.focus_required);
+        assert_eq!(f.find(0), None);
     }
 
     #[test]
     fn find_all_matches_find_passage_by_passage() {
-        let (analyzer, tfidf, reduction, anchors, terms, rows) =
-            fitted(&TEXTS, &["Taliban", "diplomatic ties"], &["Russia"]);
+        let mut f = Fixture::new(&TEXTS, &SEED, &["Russia"]);
         let passages: Vec<Passage> = TEXTS
             .iter()
             .map(|t| Passage {
@@ -387,25 +359,16 @@ mod tests {
                 pieces: Vec::new(),
             })
             .collect();
-        let all = terms.find_all(
+        let all = f.terms.find_all(
             &passages,
-            &rows,
-            &analyzer,
-            &tfidf,
-            &reduction,
-            anchors.view(),
+            &f.rows,
+            &f.analyzer,
+            &f.tfidf,
+            &f.reduction,
+            f.anchors.view(),
         );
-        let mut worker = analyzer.fork();
         for (i, found) in all.iter().enumerate() {
-            let one = terms.find(
-                TEXTS[i],
-                &rows[i],
-                &mut worker,
-                &tfidf,
-                &reduction,
-                anchors.view(),
-            );
-            assert_eq!(found, &one);
+            assert_eq!(found, &f.find(i));
         }
         assert!(all[0].is_some());
     }

@@ -11,7 +11,7 @@
 
 use linfa_linalg::eigh::Eigh;
 use ndarray::parallel::prelude::*;
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -50,21 +50,6 @@ pub struct FittedReduction {
     pub components: Array2<f64>,
     /// The singular values, strongest first.
     pub singular_values: Vec<f64>,
-}
-
-/// `X * M` for sparse `X` (rows) and dense `M` (`n_cols x l`). Rows are independent, so
-/// they are computed in parallel with the same result on any number of threads.
-fn sparse_times(rows: &[SparseRow], m: &Array2<f64>) -> Array2<f64> {
-    let mut out = Array2::zeros((rows.len(), m.ncols()));
-    out.axis_iter_mut(Axis(0))
-        .into_par_iter()
-        .zip(rows.par_iter())
-        .for_each(|(mut target, row)| {
-            for (&j, &v) in row.indices.iter().zip(&row.values) {
-                target.scaled_add(v, &m.row(j as usize));
-            }
-        });
-    out
 }
 
 /// Number of partial sums in [`gram_times`]: fixed, not the thread count, so the sum is
@@ -201,27 +186,32 @@ impl FittedReduction {
     /// time (on a worker thread of their own).
     pub fn project(&self, row: &SparseRow) -> Array1<f64> {
         let mut out = Array1::zeros(self.dimensions());
-        for (&j, &v) in row.indices.iter().zip(&row.values) {
-            out.scaled_add(v, &self.components.row(j as usize));
-        }
-        let norm = out.dot(&out).sqrt();
-        if norm > 0.0 {
-            out /= norm;
-        }
+        self.project_into(row, out.view_mut());
         out
     }
 
     /// Projects TF-IDF rows and scales each result to unit length (an all-zero row stays
-    /// zero), so that k-means' Euclidean distance ranks like cosine similarity.
+    /// zero), so that k-means' Euclidean distance ranks like cosine similarity. Rows are
+    /// independent, so they are projected in parallel with the same bits on any number of
+    /// threads.
     pub fn transform(&self, rows: &[SparseRow]) -> Array2<f64> {
-        let mut out = sparse_times(rows, &self.components);
-        for mut row in out.outer_iter_mut() {
-            let norm = row.dot(&row).sqrt();
-            if norm > 0.0 {
-                row /= norm;
-            }
-        }
+        let mut out = Array2::zeros((rows.len(), self.dimensions()));
+        out.axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .zip(rows.par_iter())
+            .for_each(|(target, row)| self.project_into(row, target));
         out
+    }
+
+    /// One row's projection, scaled to unit length, written into `target` (zeros).
+    fn project_into(&self, row: &SparseRow, mut target: ArrayViewMut1<f64>) {
+        for (&j, &v) in row.indices.iter().zip(&row.values) {
+            target.scaled_add(v, &self.components.row(j as usize));
+        }
+        let norm = target.dot(&target).sqrt();
+        if norm > 0.0 {
+            target /= norm;
+        }
     }
 }
 
