@@ -434,6 +434,30 @@ impl Analyzer {
             .collect()
     }
 
+    /// Analyzes texts for a fitted vocabulary: each text's terms as the columns `column`
+    /// gives them (terms it does not know are dropped). The same chunked analysis as
+    /// [`Analyzer::analyze_corpus`], without building a vocabulary and display forms, which
+    /// a classification has already (for one article they cost more than the analysis).
+    pub fn analyze_columns(
+        &self,
+        texts: &[&str],
+        column: &(dyn Fn(&str) -> Option<u32> + Sync),
+    ) -> Vec<Vec<u32>> {
+        texts
+            .par_chunks(CHUNK)
+            .flat_map_iter(|chunk| {
+                let mut worker = self.fork();
+                let ids: Vec<Vec<u32>> = chunk.iter().map(|t| worker.ids(t)).collect();
+                let columns: Vec<Option<u32>> = worker.terms.iter().map(|t| column(t)).collect();
+                ids.into_iter().map(move |row| {
+                    row.into_iter()
+                        .filter_map(|id| columns[id as usize])
+                        .collect::<Vec<u32>>()
+                })
+            })
+            .collect()
+    }
+
     /// Analyzes many texts in parallel. Each chunk of texts has its own analyzer; their
     /// term ids are then mapped into the sorted union of the chunks' terms, so ids (and
     /// everything downstream) are the same for any number of threads.

@@ -373,10 +373,10 @@ fn exemplars(
         .collect()
 }
 
-/// Passages (as the analyzer's term ids) as vocabulary columns and TF-IDF rows: the one
-/// path by which both a fit and a classification see passages, so that a model gives its
-/// training passages the same rows. `columns` maps a term id to its column (`None`: the
-/// term is not in the vocabulary and is dropped).
+/// A fit's passages (as the analyzed corpus's term ids) as vocabulary columns and TF-IDF
+/// rows; `columns` maps a term id to its column (`None`: pruned, dropped). A classification
+/// gets its columns from [`Analyzer::analyze_columns`]: both tokenize the same way and
+/// weigh with `transform_columns`, so a model gives its training passages the same rows.
 fn features(
     passages: Vec<Vec<u32>>,
     columns: &[Option<u32>],
@@ -674,14 +674,12 @@ pub fn classify(
     clock.begin("analyze");
     let analyzer = Analyzer::new(model.analyzer.clone())?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
-    let analyzed = analyzer.analyze_corpus(&texts);
+    let term_columns = analyzer.analyze_columns(&texts, &|t| model.tfidf.column(t));
     clock.begin("tfidf");
-    let columns: Vec<Option<u32>> = analyzed
-        .terms
-        .iter()
-        .map(|t| model.tfidf.column(t))
+    let rows: Vec<SparseRow> = term_columns
+        .into_par_iter()
+        .map(|c| model.tfidf.transform_columns(c))
         .collect();
-    let (_, rows) = features(analyzed.passages, &columns, &model.tfidf);
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
