@@ -330,7 +330,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     remove_stale_temp_files(&args.out);
     let corpus = read_corpus(&args.paths)?;
     warn_skipped(&corpus.skipped);
-    let result = thematic::classify(&corpus, &model, &rules)?;
+    let result = thematic::classify(&corpus, &std::sync::Arc::new(model), &rules)?;
     let info = RunInfo {
         command: "classify".into(),
         corpus: args.paths.clone(),

@@ -3,6 +3,7 @@
 //! (`thematic classify`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -144,7 +145,9 @@ pub struct RunResult {
     /// Up to three exemplars per theme, most confident first.
     pub exemplars: Vec<Vec<Exemplar>>,
     /// The model fitted or applied.
-    pub model: ThemeModel,
+    /// (Shared, not copied: a model is megabytes, and classifying one article must not
+    /// copy it.)
+    pub model: Arc<ThemeModel>,
     /// Wall time per stage.
     pub timings: Vec<Timing>,
     /// Things the user should know that did not stop the run.
@@ -240,7 +243,7 @@ impl RunResult {
         dropped: Vec<Dropped>,
         rows: &[SparseRow],
         assignments: Vec<Assignment>,
-        model: ThemeModel,
+        model: Arc<ThemeModel>,
         timings: Vec<Timing>,
     ) -> Self {
         let doc_ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
@@ -652,7 +655,7 @@ pub fn fit_with_progress(
         dropped,
         &rows,
         assignments,
-        model,
+        Arc::new(model),
         clock.timings(),
     );
     result.warnings = warnings;
@@ -665,7 +668,7 @@ pub fn fit_with_progress(
 /// Applies a fitted model to new documents.
 pub fn classify(
     corpus: &Corpus,
-    model: &ThemeModel,
+    model: &Arc<ThemeModel>,
     boilerplate: &Boilerplate,
 ) -> Result<RunResult> {
     let mut clock = Clock::new(&Silent);
@@ -691,7 +694,7 @@ pub fn classify(
         dropped,
         &rows,
         assignments,
-        model.clone(),
+        Arc::clone(model),
         clock.timings(),
     ))
 }

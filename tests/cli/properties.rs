@@ -615,7 +615,7 @@ proptest! {
         let path = dir.path().join("model.json");
         fitted.model.save(&path).expect("save the model");
         let loaded = ThemeModel::load(&path).expect("load the model");
-        let reloaded = classify(&corpus, &loaded, &rules).expect("classify");
+        let reloaded = classify(&corpus, &loaded.into(), &rules).expect("classify");
         check_same_run("classify with the saved and loaded model", &fitted, &reloaded, 0.0)?;
     }
 
@@ -664,7 +664,7 @@ fn fit_save_load(texts: &[&str]) -> (Corpus, RunResult, ThemeModel) {
 fn a_saved_model_loads_back_bit_for_bit() {
     let (_, fitted, loaded) = fit_save_load(&["Russia attack", "Syria revenge"]);
     assert!(
-        loaded == fitted.model,
+        loaded == *fitted.model,
         "the loaded model differs from the saved one"
     );
 }
@@ -678,7 +678,7 @@ fn classify_after_save_and_load_keeps_every_confidence() {
         "Kremlin\ncaliphate",
         "Syria",
     ]);
-    let reloaded = classify(&corpus, &loaded, &Boilerplate::builtin()).expect("classify");
+    let reloaded = classify(&corpus, &loaded.into(), &Boilerplate::builtin()).expect("classify");
     assert_same(
         "assignments (fit, then classify with the reloaded model)",
         &fitted.assignments,
