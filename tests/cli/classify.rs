@@ -31,18 +31,7 @@ fn classifying_the_training_corpus_reproduces_the_run() {
     let dirs = RunDirs::new(tmp.path());
     dirs.run_seeds(&["--no-charts"]);
     let classified = tmp.path().join("c");
-    thematic(
-        tmp.path(),
-        [
-            "classify".as_ref(),
-            "--model".as_ref(),
-            dirs.model.as_os_str(),
-            "--out".as_ref(),
-            classified.as_os_str(),
-            seeds_dir().as_os_str(),
-        ],
-    )
-    .success();
+    dirs.classify_seeds(&classified);
 
     let expected: Vec<_> = dirs.passages().iter().map(key).collect();
     let actual: Vec<_> = read_jsonl::<PassageLine>(&classified.join("passages.jsonl"))

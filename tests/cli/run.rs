@@ -453,18 +453,7 @@ fn document_unit_gives_one_passage_per_document() {
         );
     }
     let classified = tmp.path().join("classified");
-    thematic(
-        tmp.path(),
-        [
-            "classify".as_ref(),
-            "--model".as_ref(),
-            dirs.model.as_os_str(),
-            "--out".as_ref(),
-            classified.as_os_str(),
-            seeds_dir().as_os_str(),
-        ],
-    )
-    .success();
+    dirs.classify_seeds(&classified);
     let again: Vec<PassageLine> = read_jsonl(&classified.join("passages.jsonl"));
     assert_same("classify of the training documents", &passages, &again);
 }

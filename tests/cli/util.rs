@@ -219,6 +219,22 @@ impl RunDirs {
         outcome
     }
 
+    /// `thematic classify` of the seeds with this folder's model, into `out`.
+    pub fn classify_seeds(&self, out: &Path) {
+        thematic(
+            &self.root,
+            [
+                "classify".as_ref(),
+                "--model".as_ref(),
+                self.model.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+                seeds_dir().as_os_str(),
+            ],
+        )
+        .success();
+    }
+
     pub fn passages(&self) -> Vec<PassageLine> {
         read_jsonl(&self.out.join("passages.jsonl"))
     }
