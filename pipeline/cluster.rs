@@ -140,7 +140,7 @@ impl ClusterSettings {
             .max_n_iterations(self.max_iterations)
             .tolerance(linfa_tolerance)
             .fit(&DatasetBase::from(vectors))
-            .map_err(|e| Error::Cluster(e.to_string()))?;
+            .map_err(Error::Cluster)?;
         Ok(FittedClusters {
             centroids: model.centroids().clone(),
             n_seeded: seeds.nrows(),

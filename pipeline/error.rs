@@ -65,12 +65,17 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// Linear algebra failed (the reduction's eigen-decomposition).
+    /// The reduction's eigen-decomposition failed (the error is in the message, so not
+    /// also a `source`).
     #[error("reduction failed: {0}")]
-    Linalg(String),
-    /// linfa's k-means failed.
+    Linalg(linfa_linalg::LinalgError),
+    /// The reduction's eigen-decomposition gave NaN: the TF-IDF rows held a NaN or an
+    /// infinity.
+    #[error("reduction failed: the eigen-decomposition gave NaN")]
+    NanEigenvalue,
+    /// linfa's k-means failed (the error is in the message, so not also a `source`).
     #[error("clustering failed: {0}")]
-    Cluster(String),
+    Cluster(linfa_clustering::KMeansError),
     /// A chart could not be drawn.
     #[error("chart {path}: {message}")]
     Chart {

@@ -90,9 +90,9 @@ fn gram_times(rows: &[SparseRow], m: &Array2<f64>) -> Array2<f64> {
 
 /// Eigenpairs of a symmetric matrix, largest first, dropping those below `rel * largest`.
 fn top_eigen(m: &Array2<f64>, rel: f64) -> Result<(Vec<f64>, Array2<f64>)> {
-    let (values, vectors) = m.eigh().map_err(|e| Error::Linalg(e.to_string()))?;
+    let (values, vectors) = m.eigh().map_err(Error::Linalg)?;
     if values.iter().any(|v| v.is_nan()) {
-        return Err(Error::Linalg("NaN eigenvalue".into()));
+        return Err(Error::NanEigenvalue);
     }
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
