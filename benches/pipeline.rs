@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use thematic::ingest::read_corpus;
-use thematic::segment::Boilerplate;
-use thematic::themes::ThemesFile;
+use thematic::read_corpus;
+use thematic::Boilerplate;
 use thematic::RunSettings;
+use thematic::ThemesFile;
 
 fn seeds() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
@@ -36,7 +36,7 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 
     let fitted = thematic::fit(&corpus, &themes, &rules, &settings).unwrap();
-    let one = thematic::ingest::Corpus {
+    let one = thematic::Corpus {
         documents: vec![corpus.documents[0].clone()],
         skipped: Vec::new(),
     };

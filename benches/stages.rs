@@ -7,14 +7,14 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use thematic::analyze::{Analyzer, AnalyzerSettings};
-use thematic::cluster::ClusterSettings;
-use thematic::ingest::{read_corpus, Corpus, Document};
-use thematic::reduce::ReductionSettings;
-use thematic::segment::{segment, Boilerplate, Unit};
-use thematic::tfidf::{SparseRow, TfIdfSettings};
-use thematic::themes::ThemesFile;
+use thematic::ClusterSettings;
+use thematic::ReductionSettings;
 use thematic::RunSettings;
+use thematic::ThemesFile;
+use thematic::{read_corpus, Corpus, Document};
+use thematic::{segment, Boilerplate, Unit};
+use thematic::{Analyzer, AnalyzerSettings};
+use thematic::{SparseRow, TfIdfSettings};
 
 const REPEAT: usize = 40;
 

@@ -5,13 +5,13 @@
 
 use std::sync::OnceLock;
 
-use thematic::analyze::{Alias, Analyzer, AnalyzerSettings};
-use thematic::ingest::{decode, Corpus, Document, SourceMap, UTF_16BE, UTF_16LE, WINDOWS_1252};
-use thematic::reduce::ReductionSettings;
-use thematic::run::Citation;
-use thematic::segment::{segment, Boilerplate, Unit, MAX_PARAGRAPH_BYTES};
-use thematic::themes::ThemesFile;
+use thematic::Citation;
+use thematic::ReductionSettings;
+use thematic::ThemesFile;
+use thematic::{decode, Corpus, Document, SourceMap, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use thematic::{fit, RunSettings};
+use thematic::{segment, Boilerplate, Unit, MAX_PARAGRAPH_BYTES};
+use thematic::{Alias, Analyzer, AnalyzerSettings};
 
 /// Named themes with a focus, so that the evidence stage runs too (on inputs that hold
 /// these words; the regression inputs do).

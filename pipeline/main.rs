@@ -7,15 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use thematic::chart::draw_charts;
-use thematic::evaluate::evaluate;
-use thematic::fsio::remove_stale_temp_files;
-use thematic::ingest::read_corpus;
-use thematic::output::{withdraw_record, write_outputs, DocumentInfo, RunInfo};
-use thematic::run::{fit_with_progress, Progress, Silent};
-use thematic::segment::{Boilerplate, Unit};
-use thematic::tfidf::DocFreq;
-use thematic::themes::ThemesFile;
+use thematic::draw_charts;
+use thematic::evaluate;
+use thematic::read_corpus;
+use thematic::remove_stale_temp_files;
+use thematic::DocFreq;
+use thematic::ThemesFile;
+use thematic::{fit_with_progress, Progress, Silent};
+use thematic::{withdraw_record, write_outputs, DocumentInfo, RunInfo};
+use thematic::{Boilerplate, Unit};
 use thematic::{RunSettings, ThemeModel};
 
 #[derive(Parser)]
@@ -188,7 +188,7 @@ fn boilerplate(path: &Option<PathBuf>) -> anyhow::Result<Boilerplate> {
     })
 }
 
-fn warn_skipped(skipped: &[thematic::ingest::SkippedFile]) {
+fn warn_skipped(skipped: &[thematic::SkippedFile]) {
     for s in skipped {
         eprintln!("warning: skipped {}: {}", s.path, s.reason);
     }
@@ -306,7 +306,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         draw_charts(&result, &args.plots)?;
     }
     let plots = (!args.no_charts).then_some(args.plots.as_path());
-    let report = thematic::report::render_report(&result, &info, plots);
+    let report = thematic::render_report(&result, &info, plots);
     // Last, so that once run.json (the outputs' commit record) names this run again, the
     // model and charts it points to are this run's too.
     write_outputs(&result, &info, Some(&report), &args.out)?;

@@ -21,12 +21,12 @@ use std::process::Command;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::Config as ProptestConfig;
-use thematic::ingest::{Corpus, Document};
-use thematic::model::Assignment;
-use thematic::segment::{segment, Boilerplate, Unit};
-use thematic::tfidf::{SparseRow, TfIdfSettings};
-use thematic::themes::ThemesFile;
+use thematic::Assignment;
+use thematic::ThemesFile;
 use thematic::{classify, fit, RunResult, RunSettings, ThemeModel};
+use thematic::{segment, Boilerplate, Unit};
+use thematic::{Corpus, Document};
+use thematic::{SparseRow, TfIdfSettings};
 
 use crate::util::*;
 
