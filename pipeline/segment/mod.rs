@@ -452,6 +452,38 @@ mod tests {
         }
     }
 
+    /// Page furniture of news sites in general, beyond the seeds' (these lines are made up).
+    #[test]
+    fn common_news_furniture_is_dropped_with_its_reason() {
+        let b = Boilerplate::builtin();
+        let cases = [
+            ("Share this article", "share prompt"),
+            ("Share on Facebook", "share prompt"),
+            ("Follow us on Telegram", "share prompt"),
+            ("Subscribe to our newsletter", "share prompt"),
+            ("Interview by Jane Doe", "byline"),
+            (
+                "(Reporting by Jane Doe in Paris; additional reporting by John Roe; Editing by Ann Poe)",
+                "byline",
+            ),
+            ("March 27, 2024, 08:15 CET", "dateline"),
+            ("25 March 2024, 18:40 local time", "dateline"),
+            ("14:05 GMT", "timestamp"),
+            ("2:05 pm", "timestamp"),
+            (
+                "This interview has been edited for length and clarity.",
+                "editor's note",
+            ),
+            (
+                "Jane Doe is a former analyst who writes on security. The views expressed are her own.",
+                "editor's note",
+            ),
+        ];
+        for (line, reason) in cases {
+            assert_eq!(b.reason(line), Some(reason), "line: {line}");
+        }
+    }
+
     #[test]
     fn prose_and_headings_are_kept() {
         let b = Boilerplate::builtin();
@@ -463,6 +495,9 @@ mod tests {
             "The Syrian conflict and tensions in the Sahel",
             "By 2030, the group said it would expand its operations across the region and beyond.",
             "Reporter: Has the war in Ukraine distracted the Russian president?",
+            "Share prices fell in Moscow on Monday after the attack.",
+            "Follow the money, investigators say, and the trail leads to Central Asia.",
+            "March 27, 2024, was the day the suspects first appeared in court.",
             "Russian intervention was key to quelling the rebellion and defeating IS, which had annexed territories.",
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");
