@@ -6,7 +6,8 @@
 //! sentence is evidence for a named theme when it holds one of the theme's seed terms (every
 //! word of a seed phrase such as "civil war", not just "war") and, when the themes file names
 //! a `focus` (the subject of the question, such as the country attacked), one of the focus
-//! terms as well. Its strength is the cosine similarity between
+//! terms as well, in that sentence or the one before it; a heading needs no focus, since it
+//! is read in its article's context. Its strength is the cosine similarity between
 //! the sentence's reduced TF-IDF vector and the theme's seed vector, and a passage's
 //! evidence is its strongest sentence: the one the output cites, so that every named
 //! assignment can be checked against the words behind it.
@@ -73,7 +74,8 @@ pub struct Evidence {
     pub theme: usize,
     /// Cosine similarity of the sentence to the theme's seed vector.
     pub score: f64,
-    /// Byte range of the sentence in the passage's text (without surrounding white space).
+    /// Byte range of the sentence in the passage's text (without surrounding white space),
+    /// from the sentence before when that is the one that names the focus.
     pub sentence: Range<usize>,
 }
 
@@ -129,20 +131,36 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
 /// Passages per parallel chunk, each chunk with its own analyzer caches.
 const CHUNK: usize = 512;
 
+/// The most words a heading has.
+const HEADING_WORDS: usize = 12;
+
+/// Whether a passage is a heading: one line of at most [`HEADING_WORDS`] words that does
+/// not end in a full stop ("The Syria factor", "Why Russia?").
+fn is_heading(text: &str) -> bool {
+    let text = text.trim();
+    !text.contains(['\n', '\r'])
+        && !text.ends_with('.')
+        && text.split_whitespace().count() <= HEADING_WORDS
+}
+
 impl EvidenceTerms {
     /// Whether a text whose TF-IDF columns are `columns` (sorted) names the focus.
     fn names_focus(&self, columns: &[u32]) -> bool {
         !self.focus_required || holds(&self.focus, columns)
     }
 
-    /// Whether a text with these columns could be evidence for some theme: the cheap test
-    /// that spares splitting most passages of a large corpus into sentences.
-    fn may_hold(&self, columns: &[u32]) -> bool {
-        self.names_focus(columns) && self.seeds.iter().any(|s| holds(s, columns))
+    /// Whether a text with these columns holds a seed term of some theme.
+    fn names_a_seed(&self, columns: &[u32]) -> bool {
+        self.seeds.iter().any(|s| holds(s, columns))
     }
 
     /// The strongest evidence in one passage, if any. `row` is the passage's TF-IDF row.
     /// Ties go to the earlier sentence, then to the theme listed first.
+    ///
+    /// The focus may be named in the sentence itself or in the one before it: a topic
+    /// sentence often names the subject ("Russia's own history also plays a part.") and
+    /// the next one argues the motive. A heading needs no focus at all: it is read in
+    /// the context of its article, and has no room to name the subject again.
     pub fn find(
         &self,
         text: &str,
@@ -152,26 +170,41 @@ impl EvidenceTerms {
         reduction: &FittedReduction,
         anchors: ArrayView2<f64>,
     ) -> Option<Evidence> {
-        if !self.may_hold(&row.indices) {
+        let heading = is_heading(text);
+        // The cheap test on the whole passage spares splitting most passages of a large
+        // corpus into sentences.
+        if !(self.names_a_seed(&row.indices) && (heading || self.names_focus(&row.indices))) {
             return None;
         }
         let mut best: Option<Evidence> = None;
+        // The sentence before, when it names the focus.
+        let mut focus_before: Option<usize> = None;
         for range in sentences(text) {
             let row = tfidf.transform(&analyzer.terms(&text[range.clone()]));
-            if !self.may_hold(&row.indices) {
-                continue;
-            }
-            let vector = reduction.project(&row);
+            let focus_here = self.names_focus(&row.indices);
+            // What is cited: with the sentence before when that is where the focus is, so
+            // that the citation holds both the subject and the motive.
+            let cited = match (heading || focus_here, focus_before) {
+                (true, _) => range.clone(),
+                (false, Some(start)) => start..range.end,
+                (false, None) => {
+                    focus_before = None;
+                    continue;
+                }
+            };
+            focus_before = focus_here.then_some(range.start);
+            let mut vector = None;
             for (theme, seeds) in self.seeds.iter().enumerate() {
                 if !holds(seeds, &row.indices) {
                     continue;
                 }
+                let vector = vector.get_or_insert_with(|| reduction.project(&row));
                 let score = cosine(vector.view(), anchors.row(theme));
                 if best.as_ref().is_none_or(|b| score > b.score) {
                     best = Some(Evidence {
                         theme,
                         score,
-                        sentence: range.clone(),
+                        sentence: cited.clone(),
                     });
                 }
             }
@@ -337,6 +370,46 @@ mod tests {
             .find(1)
             .expect("a seed term is enough when no focus is named");
         assert_eq!(found.sentence, 0..TEXTS[1].len());
+    }
+
+    #[test]
+    fn the_focus_may_be_named_in_the_sentence_before() {
+        let texts = [
+            "Russia has its own history. The Taliban rule Kabul. The Taliban were once at war.",
+            "The Taliban rule Kabul. Russia has its own history.",
+            "The weather was cold and the concert was cancelled.",
+        ];
+        let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
+        let found = f.find(0).expect("the focus is in the sentence before");
+        assert_eq!(
+            &texts[0][found.sentence],
+            "Russia has its own history. The Taliban rule Kabul.",
+            "the citation holds the focus too"
+        );
+        // The sentence after the focus counts, the one before it does not; and only the
+        // next sentence, not the one after that.
+        assert_eq!(f.find(1), None);
+    }
+
+    #[test]
+    fn a_heading_needs_no_focus_but_a_sentence_does() {
+        let texts = [
+            "The Taliban factor",
+            "The Taliban factor.",
+            "The Taliban factor\nand more",
+            "Russia courts the Taliban government with diplomatic ties.",
+            "The weather was cold and the concert was cancelled.",
+        ];
+        let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
+        let found = f
+            .find(0)
+            .expect("a heading is read in its article's context");
+        assert_eq!(found.sentence, 0..texts[0].len());
+        assert_eq!(f.find(1), None, "a full stop makes it a sentence");
+        assert_eq!(f.find(2), None, "two lines are not a heading");
+        let long =
+            "The Taliban and many other words that make this line far too long for a heading";
+        assert!(!is_heading(long) && is_heading("Why Russia?"));
     }
 
     #[test]

@@ -148,10 +148,10 @@ impl ThemeSettings {
 }
 
 impl Default for ThemeSettings {
-    /// `named_threshold = 0.2`, `other_threshold = 0.15`, 10 top terms.
+    /// `named_threshold = 0.15`, `other_threshold = 0.15`, 10 top terms.
     fn default() -> Self {
         Self {
-            named_threshold: 0.2,
+            named_threshold: 0.15,
             other_threshold: 0.15,
             top_terms: 10,
         }

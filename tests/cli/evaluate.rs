@@ -1,5 +1,7 @@
 //! `thematic evaluate`: the seed run scored against the hand labels.
 
+use std::path::Path;
+
 use serde::Deserialize;
 
 use crate::util::*;
@@ -12,40 +14,54 @@ struct Report {
     classes: Vec<serde_json::Value>,
 }
 
-/// A regression floor just under the 0.799 measured with the default settings (see the
-/// README). The target is 0.90, which the pipeline does not reach yet.
-const MACRO_F1_FLOOR: f64 = 0.78;
+/// Regression floors just under the macro-F1 measured with the default settings (see the
+/// README). The target is 0.90, which the pipeline does not reach.
+const SEED_FLOOR: f64 = 0.77;
+/// The articles written for evaluation after the seeds: the development set, whose errors
+/// chose the evidence rules, and the test set, scored once after every choice was made
+/// (`tests/fixtures/LABELLING.md`).
+const UNSEEN_DEV_FLOOR: f64 = 0.61;
+const UNSEEN_TEST_FLOOR: f64 = 0.78;
 
-#[test]
-fn the_seed_run_scores_above_the_floor_in_json_and_text() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dirs = RunDirs::new(tmp.path());
-    dirs.run_seeds(&["--no-charts"]);
-    let passages = dirs.out.join("passages.jsonl");
-    let labels = seed_labels();
-    let args = |json: bool| {
-        let mut a = vec![
-            "evaluate".into(),
-            "--labels".into(),
-            labels.clone().into_os_string(),
-            "--passages".into(),
-            passages.clone().into_os_string(),
-        ];
-        if json {
-            a.push("--json".into());
-        }
-        a
-    };
+/// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
+fn evaluate(dirs: &RunDirs, labels: &Path, json: bool) -> Outcome {
+    let mut args = vec![
+        "evaluate".into(),
+        "--labels".into(),
+        labels.as_os_str().to_owned(),
+        "--passages".into(),
+        dirs.out.join("passages.jsonl").into_os_string(),
+    ];
+    if json {
+        args.push("--json".into());
+    }
+    let outcome = thematic(&dirs.root, args);
+    outcome.success();
+    outcome
+}
 
-    let json = thematic(tmp.path(), args(true));
-    json.success();
+/// Fits `corpus` with the seed themes file and scores it against `labels`; checks the
+/// floor and that no boilerplate takes a motive.
+fn score(dirs: &RunDirs, corpus: &Path, labels: &Path, floor: f64) -> Report {
+    let themes = seed_themes();
+    dirs.run(
+        corpus,
+        &[
+            "--themes",
+            themes.to_str().expect("UTF-8 path"),
+            "--no-charts",
+        ],
+    )
+    .success();
+    let json = evaluate(dirs, labels, true);
     let report: Report = serde_json::from_str(&json.stdout)
         .unwrap_or_else(|e| panic!("evaluate --json: {e}\n{}", json.stdout));
     assert!(report.evaluated > 0, "nothing evaluated: {report:?}");
     assert_same("named themes scored", &4, &report.classes.len());
     assert!(
-        report.macro_f1 >= MACRO_F1_FLOOR,
-        "macro-F1 {} is below the floor {MACRO_F1_FLOOR}\n{report:?}",
+        report.macro_f1 >= floor,
+        "{}: macro-F1 {} is below the floor {floor}\n{report:?}",
+        corpus.display(),
         report.macro_f1
     );
     assert!(
@@ -53,13 +69,36 @@ fn the_seed_run_scores_above_the_floor_in_json_and_text() {
         "{} boilerplate paragraphs given a named theme",
         report.boilerplate_as_named
     );
+    report
+}
 
-    let text = thematic(tmp.path(), args(false));
-    text.success();
+#[test]
+fn the_seed_run_scores_above_the_floor_in_json_and_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    let report = score(&dirs, &seeds_dir(), &seed_labels(), SEED_FLOOR);
+    let text = evaluate(&dirs, &seed_labels(), false);
     assert_contains("evaluate text report", "macro-F1", &text.stdout);
     assert_contains(
         "evaluate text report",
         &format!("{:.3}", report.macro_f1),
         &text.stdout,
     );
+}
+
+#[test]
+fn articles_written_after_the_seeds_score_above_their_floors() {
+    for (set, floor) in [
+        ("unseen_dev", UNSEEN_DEV_FLOOR),
+        ("unseen_test", UNSEEN_TEST_FLOOR),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let fixtures = manifest_dir().join("tests/fixtures").join(set);
+        score(
+            &RunDirs::new(tmp.path()),
+            &fixtures.join("articles"),
+            &fixtures.join("labels.csv"),
+            floor,
+        );
+    }
 }
