@@ -358,8 +358,9 @@ fn passage_map_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) ->
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
-        .x_label_formatter(&|x| format!("{x:.1}"))
-        .y_label_formatter(&|y| format!("{y:.1}"))
+        // `+ 0.0` turns a tick at -0.0 (or one that rounds to it) into "0.0".
+        .x_label_formatter(&|x| format!("{:.1}", (x * 10.0).round() / 10.0 + 0.0))
+        .y_label_formatter(&|y| format!("{:.1}", (y * 10.0).round() / 10.0 + 0.0))
         .label_style((FONT, 13))
         .draw()
         .map_err(|e| e.to_string())?;
