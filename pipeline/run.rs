@@ -675,7 +675,7 @@ pub fn classify(
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.begin("analyze");
-    let analyzer = Analyzer::new(model.analyzer.clone())?;
+    let mut analyzer = Analyzer::new(model.analyzer.clone())?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     let term_columns = analyzer.analyze_columns(&texts, &|t| model.tfidf.column(t));
     clock.begin("tfidf");
