@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::evidence::{EvidenceTerms, Phrase};
 use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
-use crate::reduce::{cosine, principal_plane, ReductionSettings};
+use crate::reduce::{cosine, principal_plane, ReductionSettings, MIN_ROWS_PER_TASK};
 use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
 use crate::tfidf::{FittedTfIdf, SparseRow, TfIdfSettings};
 use crate::themes::{class_tfidf, TermWeight, Theme, ThemeKind, ThemeSettings, ThemesFile};
@@ -681,6 +681,8 @@ pub fn classify(
     clock.begin("tfidf");
     let rows: Vec<SparseRow> = term_columns
         .into_par_iter()
+        // Cheaper per row than a projection: one article's rows stay on this thread.
+        .with_min_len(MIN_ROWS_PER_TASK)
         .map(|c| model.tfidf.transform_columns(c))
         .collect();
     clock.begin("reduce");
