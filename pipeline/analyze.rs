@@ -10,11 +10,11 @@
 //! A corpus is analyzed in parallel chunks whose ids are merged into one sorted vocabulary,
 //! so the result does not depend on the number of threads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -106,9 +106,10 @@ struct AliasWord {
 struct Tables {
     settings: AnalyzerSettings,
     algorithm: Algorithm,
-    stop_words: HashSet<&'static str>,
+    /// (FxHash here and below: every new word is looked up, and the keys are short.)
+    stop_words: FxHashSet<&'static str>,
     /// Alias phrases keyed by their first word (lowercase), longest first.
-    aliases: HashMap<String, Vec<(Vec<AliasWord>, String)>>,
+    aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>>,
 }
 
 /// What a distinct word of the text becomes.
@@ -206,14 +207,14 @@ fn is_acronym(word: &str) -> bool {
 
 /// The lowercase word without a possessive `'s` (or bare `'`), as readers know it.
 fn surface(folded: &str) -> String {
-    let lower = folded.to_lowercase();
-    match lower
+    strip_possessive(&folded.to_lowercase()).to_string()
+}
+
+fn strip_possessive(lower: &str) -> &str {
+    lower
         .strip_suffix("'s")
         .or_else(|| lower.strip_suffix('\''))
-    {
-        Some(stripped) => stripped.to_string(),
-        None => lower,
-    }
+        .unwrap_or(lower)
 }
 
 /// A corpus's passages as term ids, with the sorted vocabulary of every term seen.
@@ -236,7 +237,7 @@ impl Analyzer {
     pub fn new(settings: AnalyzerSettings) -> Result<Self> {
         let (algorithm, code) = settings.checked_language()?;
         let stop_words = if settings.stop_words {
-            let mut words: HashSet<&'static str> = stop_words::lookup(code)
+            let mut words: FxHashSet<&'static str> = stop_words::lookup(code)
                 .unwrap_or(&[])
                 .iter()
                 .copied()
@@ -248,7 +249,7 @@ impl Analyzer {
         } else {
             Default::default()
         };
-        let mut aliases: HashMap<String, Vec<(Vec<AliasWord>, String)>> = HashMap::new();
+        let mut aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>> = FxHashMap::default();
         for alias in &settings.aliases {
             for variant in alias.variants.iter().chain(std::iter::once(&alias.term)) {
                 let words: Vec<AliasWord> = variant
@@ -324,17 +325,17 @@ impl Analyzer {
             info.count += 1;
             return *info;
         }
-        let folded = fold_quotes(word);
-        let tables = Arc::clone(&self.tables);
-        let lower = surface(&folded);
+        let lowercase = fold_quotes(word).to_lowercase();
+        let lower = strip_possessive(&lowercase);
+        let tables = &self.tables;
         // "ISKP’s" starts the alias "ISKP" as much as "ISKP" does.
-        let alias_start = tables.aliases.contains_key(&folded.to_lowercase())
-            || tables.aliases.contains_key(&lower);
+        let alias_start =
+            tables.aliases.contains_key(&lowercase) || tables.aliases.contains_key(lower);
         let keep = lower.chars().count() >= tables.settings.min_chars
             && lower.chars().any(char::is_alphabetic)
-            && !tables.stop_words.contains(lower.as_str());
+            && !tables.stop_words.contains(lower);
         let term = keep.then(|| {
-            let stem = self.stemmer.stem(&lower).into_owned();
+            let stem = self.stemmer.stem(lower);
             self.intern(&stem)
         });
         let info = WordInfo {
