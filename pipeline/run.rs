@@ -585,6 +585,7 @@ pub fn fit_with_progress(
         theme_terms: Vec::new(),
         cluster_theme,
         settings: settings.themes.clone(),
+        built_analyzer: Default::default(),
     };
     let evidence = model.find_evidence(&passages, &rows, &analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
@@ -675,7 +676,7 @@ pub fn classify(
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.begin("analyze");
-    let mut analyzer = Analyzer::new(model.analyzer.clone())?;
+    let mut analyzer = model.analyzer()?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     let term_columns = analyzer.analyze_columns(&texts, &|t| model.tfidf.column(t));
     clock.begin("tfidf");
@@ -759,6 +760,26 @@ mod tests {
             &k
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_model_builds_its_analyzer_again_when_its_settings_change() {
+        let mut settings = RunSettings::default();
+        settings.cluster.k = Some(2);
+        let fitted = fit(
+            &corpus(5),
+            &ThemesFile::default(),
+            &Boilerplate::builtin(),
+            &settings,
+        )
+        .unwrap();
+        let mut model = (*fitted.model).clone();
+        assert_eq!(model.analyzer().unwrap().terms("about ferries"), ["ferri"]);
+        model.analyzer.stop_words = false;
+        assert_eq!(
+            model.analyzer().unwrap().terms("about ferries"),
+            ["about", "ferri"]
+        );
     }
 
     /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's
