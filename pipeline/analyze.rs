@@ -10,11 +10,11 @@
 //! A corpus is analyzed in parallel chunks whose ids are merged into one sorted vocabulary,
 //! so the result does not depend on the number of threads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -106,9 +106,10 @@ struct AliasWord {
 struct Tables {
     settings: AnalyzerSettings,
     algorithm: Algorithm,
-    stop_words: HashSet<&'static str>,
+    /// (FxHash here and below: every new word is looked up, and the keys are short.)
+    stop_words: FxHashSet<&'static str>,
     /// Alias phrases keyed by their first word (lowercase), longest first.
-    aliases: HashMap<String, Vec<(Vec<AliasWord>, String)>>,
+    aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>>,
 }
 
 /// What a distinct word of the text becomes.
@@ -123,7 +124,7 @@ struct WordInfo {
 }
 
 /// The analyzer: checked settings plus per-worker caches. [`Analyzer::fork`] gives a worker
-/// its own caches over the same tables.
+/// its own copy of the caches over the same tables.
 pub struct Analyzer {
     tables: Arc<Tables>,
     stemmer: Stemmer,
@@ -206,14 +207,14 @@ fn is_acronym(word: &str) -> bool {
 
 /// The lowercase word without a possessive `'s` (or bare `'`), as readers know it.
 fn surface(folded: &str) -> String {
-    let lower = folded.to_lowercase();
-    match lower
+    strip_possessive(&folded.to_lowercase()).to_string()
+}
+
+fn strip_possessive(lower: &str) -> &str {
+    lower
         .strip_suffix("'s")
         .or_else(|| lower.strip_suffix('\''))
-    {
-        Some(stripped) => stripped.to_string(),
-        None => lower,
-    }
+        .unwrap_or(lower)
 }
 
 /// A corpus's passages as term ids, with the sorted vocabulary of every term seen.
@@ -236,7 +237,7 @@ impl Analyzer {
     pub fn new(settings: AnalyzerSettings) -> Result<Self> {
         let (algorithm, code) = settings.checked_language()?;
         let stop_words = if settings.stop_words {
-            let mut words: HashSet<&'static str> = stop_words::lookup(code)
+            let mut words: FxHashSet<&'static str> = stop_words::lookup(code)
                 .unwrap_or(&[])
                 .iter()
                 .copied()
@@ -248,7 +249,7 @@ impl Analyzer {
         } else {
             Default::default()
         };
-        let mut aliases: HashMap<String, Vec<(Vec<AliasWord>, String)>> = HashMap::new();
+        let mut aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>> = FxHashMap::default();
         for alias in &settings.aliases {
             for variant in alias.variants.iter().chain(std::iter::once(&alias.term)) {
                 let words: Vec<AliasWord> = variant
@@ -290,9 +291,17 @@ impl Analyzer {
         }
     }
 
-    /// An analyzer with the same settings and empty caches, for another worker.
+    /// An analyzer with the same settings and a copy of this one's caches, for another
+    /// worker: words this one has seen are not stemmed again. (Caching is invisible in the
+    /// terms; the word counts copied along are read only by [`Analyzer::analyze_corpus`],
+    /// whose workers start empty.)
     pub fn fork(&self) -> Self {
-        Self::with_tables(Arc::clone(&self.tables))
+        Self {
+            words: self.words.clone(),
+            terms: self.terms.clone(),
+            term_ids: self.term_ids.clone(),
+            ..Self::with_tables(Arc::clone(&self.tables))
+        }
     }
 
     /// The settings this analyzer was built from.
@@ -316,17 +325,17 @@ impl Analyzer {
             info.count += 1;
             return *info;
         }
-        let folded = fold_quotes(word);
-        let tables = Arc::clone(&self.tables);
-        let lower = surface(&folded);
+        let lowercase = fold_quotes(word).to_lowercase();
+        let lower = strip_possessive(&lowercase);
+        let tables = &self.tables;
         // "ISKP’s" starts the alias "ISKP" as much as "ISKP" does.
-        let alias_start = tables.aliases.contains_key(&folded.to_lowercase())
-            || tables.aliases.contains_key(&lower);
+        let alias_start =
+            tables.aliases.contains_key(&lowercase) || tables.aliases.contains_key(lower);
         let keep = lower.chars().count() >= tables.settings.min_chars
             && lower.chars().any(char::is_alphabetic)
-            && !tables.stop_words.contains(lower.as_str());
+            && !tables.stop_words.contains(lower);
         let term = keep.then(|| {
-            let stem = self.stemmer.stem(&lower).into_owned();
+            let stem = self.stemmer.stem(lower);
             self.intern(&stem)
         });
         let info = WordInfo {
@@ -438,22 +447,38 @@ impl Analyzer {
     /// gives them (terms it does not know are dropped). The same chunked analysis as
     /// [`Analyzer::analyze_corpus`], without building a vocabulary and display forms, which
     /// a classification has already (for one article they cost more than the analysis).
+    ///
+    /// A single chunk (one article) is analyzed by this analyzer itself, so that its caches
+    /// are warm for the evidence pass, whose workers fork it and read the same words again:
+    /// stemming them twice was a third of classifying one article.
     pub fn analyze_columns(
-        &self,
+        &mut self,
         texts: &[&str],
         column: &(dyn Fn(&str) -> Option<u32> + Sync),
     ) -> Vec<Vec<u32>> {
+        if texts.len() <= CHUNK {
+            return self.columns(texts, column);
+        }
+        let this = &*self;
         texts
             .par_chunks(CHUNK)
-            .flat_map_iter(|chunk| {
-                let mut worker = self.fork();
-                let ids: Vec<Vec<u32>> = chunk.iter().map(|t| worker.ids(t)).collect();
-                let columns: Vec<Option<u32>> = worker.terms.iter().map(|t| column(t)).collect();
-                ids.into_iter().map(move |row| {
-                    row.into_iter()
-                        .filter_map(|id| columns[id as usize])
-                        .collect::<Vec<u32>>()
-                })
+            .flat_map_iter(|chunk| this.fork().columns(chunk, column))
+            .collect()
+    }
+
+    /// [`Analyzer::analyze_columns`] of one chunk, by this analyzer.
+    fn columns(
+        &mut self,
+        texts: &[&str],
+        column: &(dyn Fn(&str) -> Option<u32> + Sync),
+    ) -> Vec<Vec<u32>> {
+        let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.ids(t)).collect();
+        let columns: Vec<Option<u32>> = self.terms.iter().map(|t| column(t)).collect();
+        ids.into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .filter_map(|id| columns[id as usize])
+                    .collect()
             })
             .collect()
     }
@@ -465,7 +490,8 @@ impl Analyzer {
         let chunks: Vec<(Analyzer, Vec<Vec<u32>>)> = texts
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut worker = self.fork();
+                // Empty caches, not a fork: the word counts pick the display forms.
+                let mut worker = Self::with_tables(Arc::clone(&self.tables));
                 let ids = chunk.iter().map(|t| worker.ids(t)).collect();
                 (worker, ids)
             })
@@ -609,6 +635,30 @@ mod tests {
         })
         .unwrap();
         assert_eq!(a.terms("war in Ukraine"), ["war", "ukrain", "war ukrain"]);
+    }
+
+    #[test]
+    fn warm_forks_and_parallel_chunks_give_the_same_columns() {
+        let texts: Vec<String> = (0..CHUNK + 3)
+            .map(|i| format!("ISKP’s attacks {i} on Khorasan, attacking cities"))
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vocabulary = ["attack", "citi", "isis-k", "khorasan"];
+        let column = |t: &str| vocabulary.iter().position(|v| *v == t).map(|c| c as u32);
+        // More texts than one chunk: forks of a cold analyzer, in parallel.
+        let parallel = analyzer(isis_k()).analyze_columns(&texts, &column);
+        // One chunk at a time by one analyzer, then by a fork of it with warm caches.
+        let mut warm = analyzer(isis_k());
+        let mut one_by_one = Vec::new();
+        for t in &texts[..2] {
+            one_by_one.extend(warm.analyze_columns(&[t], &column));
+        }
+        let mut fork = warm.fork();
+        for t in &texts[2..] {
+            one_by_one.extend(fork.analyze_columns(&[t], &column));
+        }
+        assert_eq!(parallel, one_by_one);
+        assert_eq!(parallel[0], [2, 0, 3, 0, 1]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! with a format version.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,32 @@ pub struct ThemeModel {
     pub cluster_theme: Vec<Option<usize>>,
     /// Assignment thresholds.
     pub settings: ThemeSettings,
+    /// The analyzer `analyzer` makes, built on first use: its stop-word and alias tables
+    /// cost as much as analyzing a short article, so they are not rebuilt per call.
+    #[serde(skip)]
+    pub(crate) built_analyzer: BuiltAnalyzer,
+}
+
+/// A cache, not part of what a model is: any two are equal, and a clone starts empty.
+#[derive(Default)]
+pub(crate) struct BuiltAnalyzer(OnceLock<Analyzer>);
+
+impl Clone for BuiltAnalyzer {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for BuiltAnalyzer {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for BuiltAnalyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuiltAnalyzer")
+    }
 }
 
 /// A passage's cluster, theme (`None` = `other`), confidence in [0, 1] and, for a named
@@ -70,6 +97,22 @@ impl ThemeModel {
     /// Number of named themes.
     pub fn n_named(&self) -> usize {
         self.anchors.nrows()
+    }
+
+    /// An analyzer with this model's settings, for one classification.
+    pub fn analyzer(&self) -> Result<Analyzer> {
+        let built = match self.built_analyzer.0.get() {
+            Some(built) => built,
+            None => {
+                let analyzer = Analyzer::new(self.analyzer.clone())?;
+                self.built_analyzer.0.get_or_init(|| analyzer)
+            }
+        };
+        // The settings are a public field: one changed since is built afresh.
+        if built.settings() != &self.analyzer {
+            return Analyzer::new(self.analyzer.clone());
+        }
+        Ok(built.fork())
     }
 
     /// Themes for reduced passage vectors and each passage's strongest evidence
@@ -221,7 +264,8 @@ impl ThemeModel {
             ));
         }
         // Its analyzer must be one this build can make (a known Snowball language...).
-        Analyzer::new(model.analyzer.clone())
+        model
+            .analyzer()
             .map_err(|e| error(format!("its analyzer settings are unusable: {e}")))?;
         Ok(Self { tfidf, ..model })
     }

@@ -20,6 +20,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::tfidf::SparseRow;
 
+/// The fewest rows [`FittedReduction::transform`] hands to another thread: a row takes a
+/// few microseconds, about what waking a thread costs, so one article's dozen passages are
+/// projected on the calling thread.
+pub const MIN_ROWS_PER_TASK: usize = 64;
+
 /// Settings of the reduction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -199,6 +204,7 @@ impl FittedReduction {
         out.axis_iter_mut(Axis(0))
             .into_par_iter()
             .zip(rows.par_iter())
+            .with_min_len(MIN_ROWS_PER_TASK)
             .for_each(|(target, row)| self.project_into(row, target));
         out
     }

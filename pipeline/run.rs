@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::evidence::{EvidenceTerms, Phrase};
 use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
-use crate::reduce::{cosine, principal_plane, ReductionSettings};
+use crate::reduce::{cosine, principal_plane, ReductionSettings, MIN_ROWS_PER_TASK};
 use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit};
 use crate::tfidf::{FittedTfIdf, SparseRow, TfIdfSettings};
 use crate::themes::{class_tfidf, TermWeight, Theme, ThemeKind, ThemeSettings, ThemesFile};
@@ -585,6 +585,7 @@ pub fn fit_with_progress(
         theme_terms: Vec::new(),
         cluster_theme,
         settings: settings.themes.clone(),
+        built_analyzer: Default::default(),
     };
     let evidence = model.find_evidence(&passages, &rows, &analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
@@ -675,12 +676,14 @@ pub fn classify(
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.begin("analyze");
-    let analyzer = Analyzer::new(model.analyzer.clone())?;
+    let mut analyzer = model.analyzer()?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     let term_columns = analyzer.analyze_columns(&texts, &|t| model.tfidf.column(t));
     clock.begin("tfidf");
     let rows: Vec<SparseRow> = term_columns
         .into_par_iter()
+        // Cheaper per row than a projection: one article's rows stay on this thread.
+        .with_min_len(MIN_ROWS_PER_TASK)
         .map(|c| model.tfidf.transform_columns(c))
         .collect();
     clock.begin("reduce");
@@ -757,6 +760,26 @@ mod tests {
             &k
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_model_builds_its_analyzer_again_when_its_settings_change() {
+        let mut settings = RunSettings::default();
+        settings.cluster.k = Some(2);
+        let fitted = fit(
+            &corpus(5),
+            &ThemesFile::default(),
+            &Boilerplate::builtin(),
+            &settings,
+        )
+        .unwrap();
+        let mut model = (*fitted.model).clone();
+        assert_eq!(model.analyzer().unwrap().terms("about ferries"), ["ferri"]);
+        model.analyzer.stop_words = false;
+        assert_eq!(
+            model.analyzer().unwrap().terms("about ferries"),
+            ["about", "ferri"]
+        );
     }
 
     /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's

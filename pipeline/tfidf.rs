@@ -5,8 +5,7 @@
 //! `transform` receives (a single new document gets idf 1 for every term) and orders its
 //! vocabulary by a HashMap. Here the idf is fitted once and belongs to the model.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -72,8 +71,9 @@ pub struct FittedTfIdf {
     pub vocabulary: Vec<String>,
     /// `ln((1 + n) / (1 + df)) + 1` per term.
     pub idf: Vec<f64>,
+    /// Term -> column. (FxHash: looked up for every term of every classified sentence.)
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl TfIdfSettings {
