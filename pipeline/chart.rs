@@ -10,6 +10,7 @@ use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
@@ -253,16 +254,16 @@ fn distribution_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -
             .draw_series(std::iter::once(Text::new(
                 count.to_string(),
                 (count as f64 + max * 0.01, SegmentValue::CenterOf(i)),
-                TextStyle::from((FONT, 14).into_font()).pos(
-                    plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Left,
-                        plotters::style::text_anchor::VPos::Center,
-                    ),
-                ),
+                anchored((FONT, 14).into_font(), HPos::Left),
             )))
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Text in `font`, centred vertically on its position and aligned horizontally by `h`.
+fn anchored<'a>(font: FontDesc<'a>, h: HPos) -> TextStyle<'a> {
+    TextStyle::from(font).pos(Pos::new(h, VPos::Center))
 }
 
 const TERMS_PER_THEME: usize = 8;
@@ -410,10 +411,7 @@ fn heatmap_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> Dra
         body.draw(&Text::new(
             name.clone(),
             (label_w - 8, y + cell_h / 2),
-            TextStyle::from(font.clone()).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Right,
-                plotters::style::text_anchor::VPos::Center,
-            )),
+            anchored(font.clone(), HPos::Right),
         ))
         .map_err(|e| e.to_string())?;
         for (d, row) in shares.iter().enumerate() {
@@ -438,10 +436,7 @@ fn heatmap_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> Dra
             body.draw(&Text::new(
                 format!("{:.0}%", share * 100.0),
                 (x + cell_w / 2, y + cell_h / 2),
-                TextStyle::from(font.clone()).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
+                anchored(font.clone(), HPos::Center),
             ))
             .map_err(|e| e.to_string())?;
         }

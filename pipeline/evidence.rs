@@ -382,8 +382,7 @@ mod tests {
         let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
         let found = f.find(0).expect("the focus is in the sentence before");
         assert_eq!(
-            &texts[0][found.sentence],
-            "Russia has its own history. The Taliban rule Kabul.",
+            &texts[0][found.sentence], "Russia has its own history. The Taliban rule Kabul.",
             "the citation holds the focus too"
         );
         // The sentence after the focus counts, the one before it does not; and only the

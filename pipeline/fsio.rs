@@ -40,6 +40,14 @@ pub fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
+/// Reads a UTF-8 text file (a settings or labels file), naming it in the error.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|cause| Error::Read {
+        path: path.to_path_buf(),
+        cause,
+    })
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -118,10 +118,7 @@ impl Boilerplate {
 
     /// Reads rules from a TOML file.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+        let text = crate::fsio::read_text(path)?;
         Self::parse(&text, path)
     }
 
