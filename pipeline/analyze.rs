@@ -108,8 +108,10 @@ struct Tables {
     algorithm: Algorithm,
     /// (FxHash here and below: every new word is looked up, and the keys are short.)
     stop_words: FxHashSet<&'static str>,
-    /// Alias phrases keyed by their first word (lowercase), longest first.
-    aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>>,
+    /// First words (lowercase) of alias phrases -> their index in `phrases`.
+    aliases: FxHashMap<String, u32>,
+    /// Alias phrases with the same first word and their terms, longest first.
+    phrases: Vec<Vec<(Vec<AliasWord>, String)>>,
 }
 
 /// What a distinct word of the text becomes.
@@ -117,8 +119,9 @@ struct Tables {
 struct WordInfo {
     /// Its term id, or `None` for a stop word, a number or a too-short word.
     term: Option<u32>,
-    /// Whether an alias phrase can start with it.
-    alias_start: bool,
+    /// The alias phrases that can start with it (an index into `Tables::phrases`), found
+    /// once here rather than at each of its occurrences ("is" starts "IS-K").
+    phrases: Option<u32>,
     /// How often it was seen (to pick each term's display form).
     count: u32,
 }
@@ -307,14 +310,21 @@ impl Analyzer {
                     .push((words, alias.term.to_lowercase()));
             }
         }
-        for phrases in aliases.values_mut() {
-            phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
-        }
+        let mut phrases = Vec::with_capacity(aliases.len());
+        let aliases = aliases
+            .into_iter()
+            .map(|(first, mut starting)| {
+                starting.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
+                phrases.push(starting);
+                (first, phrases.len() as u32 - 1)
+            })
+            .collect();
         Ok(Self::with_tables(Arc::new(Tables {
             settings,
             algorithm,
             stop_words,
             aliases,
+            phrases,
         })))
     }
 
@@ -369,6 +379,13 @@ impl Analyzer {
         // "ISKP’s" starts the alias "ISKP" as much as "ISKP" does.
         let alias_start =
             tables.aliases.contains_key(&lowercase) || tables.aliases.contains_key(lower);
+        let phrases = alias_start
+            .then(|| {
+                (tables.aliases.get(&lowercase))
+                    .or_else(|| tables.aliases.get(&surface(&lowercase)))
+                    .copied()
+            })
+            .flatten();
         let keep = lower.chars().count() >= tables.settings.min_chars
             && lower.chars().any(char::is_alphabetic)
             && !tables.stop_words.contains(lower);
@@ -378,7 +395,7 @@ impl Analyzer {
         });
         let info = WordInfo {
             term,
-            alias_start,
+            phrases,
             count: 1,
         };
         self.words.insert(word.to_string(), info);
@@ -392,8 +409,8 @@ impl Analyzer {
         while i < words.len() {
             let (start, word) = words[i];
             let info = self.word(word);
-            if info.alias_start {
-                if let Some((len, term)) = self.alias_at(&words[i..]) {
+            if let Some(phrases) = info.phrases {
+                if let Some((len, term)) = self.alias_at(phrases, &words[i..]) {
                     let (last_start, last) = words[i + len - 1];
                     let end = last_start + last.len();
                     let id = self.intern(&term);
@@ -417,27 +434,27 @@ impl Analyzer {
         }
     }
 
-    /// The longest alias phrase starting at `words[0]`: (words consumed, canonical term).
-    fn alias_at(&self, words: &[(usize, &str)]) -> Option<(usize, String)> {
-        let first = fold_quotes(words[0].1).to_lowercase();
-        let phrases = self
-            .tables
-            .aliases
-            .get(&first)
-            .or_else(|| self.tables.aliases.get(&surface(&first)))?;
-        phrases.iter().find_map(|(phrase, term)| {
-            let matches = phrase.len() <= words.len()
-                && phrase.iter().zip(words).all(|(p, (_, w))| {
-                    let w = fold_quotes(w);
-                    let w = w.strip_suffix("'s").unwrap_or(&w);
-                    if p.exact_case {
-                        w == p.text
-                    } else {
-                        w.to_lowercase() == p.text
-                    }
-                });
-            matches.then(|| (phrase.len(), term.clone()))
-        })
+    /// The longest of `phrases` (those that can start with `words[0]`) starting at
+    /// `words[0]`: (words consumed, canonical term).
+    fn alias_at(&self, phrases: u32, words: &[(usize, &str)]) -> Option<(usize, String)> {
+        self.tables.phrases[phrases as usize]
+            .iter()
+            .find_map(|(phrase, term)| {
+                let matches = phrase.len() <= words.len()
+                    && phrase.iter().zip(words).all(|(p, (_, w))| {
+                        let w = fold_quotes(w);
+                        let w = w.strip_suffix("'s").unwrap_or(&w);
+                        if p.exact_case {
+                            w == p.text
+                        } else if w.is_ascii() {
+                            // `p.text` is lowercase: the same test without a lowercase copy.
+                            w.eq_ignore_ascii_case(&p.text)
+                        } else {
+                            w.to_lowercase() == p.text
+                        }
+                    });
+                matches.then(|| (phrase.len(), term.clone()))
+            })
     }
 
     /// The words of `text` as terms with byte spans (no n-grams).
