@@ -92,31 +92,40 @@ fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
 /// paragraph), so it is read as a space; a blank line still ends a sentence.
 fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut unwrapped = bytes.to_vec();
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'\n' | b'\r') {
-            let run = bytes[i..]
-                .iter()
-                .take_while(|b| matches!(b, b'\n' | b'\r'))
-                .count();
-            let breaks = &bytes[i..i + run];
-            let lines = breaks
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                .max(breaks.iter().filter(|&&b| b == b'\r').count());
-            if lines < 2 {
-                unwrapped[i..i + run].fill(b' ');
+    // Most passages are one line: they are split as they are, not copied.
+    let unwrapped: std::borrow::Cow<str> = if bytes.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+        let mut unwrapped = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if matches!(bytes[i], b'\n' | b'\r') {
+                let run = bytes[i..]
+                    .iter()
+                    .take_while(|b| matches!(b, b'\n' | b'\r'))
+                    .count();
+                let breaks = &bytes[i..i + run];
+                let lines = breaks
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    .max(breaks.iter().filter(|&&b| b == b'\r').count());
+                if lines < 2 {
+                    // ASCII replaced by as many ASCII spaces: every byte offset still
+                    // points at the same character of `text`.
+                    unwrapped.push_str(&text[copied..i]);
+                    unwrapped.extend(std::iter::repeat_n(' ', run));
+                    copied = i + run;
+                }
+                i += run;
+            } else {
+                i += 1;
             }
-            i += run;
-        } else {
-            i += 1;
         }
-    }
-    // Only ASCII line breaks became ASCII spaces, so this is still UTF-8 and every byte
-    // offset still points at the same character of `text`.
-    let unwrapped = String::from_utf8(unwrapped).expect("ASCII replaced by ASCII");
+        unwrapped.push_str(&text[copied..]);
+        unwrapped.into()
+    } else {
+        text.into()
+    };
     unwrapped
         .split_sentence_bound_indices()
         .filter_map(|(start, sentence)| {
@@ -210,6 +219,28 @@ impl EvidenceTerms {
             }
         }
         best
+    }
+
+    /// [`EvidenceTerms::find_all`] by `analyzer` itself when the passages are one chunk (one
+    /// article's, say): a fork would copy its caches, which cost more than that article's
+    /// evidence. The result is the same, as caching is invisible in the terms.
+    pub(crate) fn find_all_by(
+        &self,
+        passages: &[Passage],
+        rows: &[SparseRow],
+        analyzer: &mut Analyzer,
+        tfidf: &FittedTfIdf,
+        reduction: &FittedReduction,
+        anchors: ArrayView2<f64>,
+    ) -> Vec<Option<Evidence>> {
+        if self.seeds.is_empty() || passages.len() > CHUNK {
+            return self.find_all(passages, rows, analyzer, tfidf, reduction, anchors);
+        }
+        passages
+            .iter()
+            .zip(rows)
+            .map(|(p, row)| self.find(&p.text, row, analyzer, tfidf, reduction, anchors))
+            .collect()
     }
 
     /// [`EvidenceTerms::find`] for every passage, in parallel; the result does not depend
@@ -442,6 +473,15 @@ mod tests {
         for (i, found) in all.iter().enumerate() {
             assert_eq!(found, &f.find(i));
         }
+        let by = f.terms.find_all_by(
+            &passages,
+            &f.rows,
+            &mut f.analyzer,
+            &f.tfidf,
+            &f.reduction,
+            f.anchors.view(),
+        );
+        assert_eq!(all, by);
         assert!(all[0].is_some());
     }
 }

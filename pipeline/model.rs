@@ -185,6 +185,24 @@ impl ThemeModel {
         )
     }
 
+    /// [`ThemeModel::find_evidence`] by `analyzer` itself when it can
+    /// ([`EvidenceTerms::find_all_by`]), with the caches it has warmed.
+    pub(crate) fn find_evidence_by(
+        &self,
+        passages: &[Passage],
+        rows: &[SparseRow],
+        analyzer: &mut Analyzer,
+    ) -> Vec<Option<Evidence>> {
+        self.evidence.find_all_by(
+            passages,
+            rows,
+            analyzer,
+            &self.tfidf,
+            &self.reduction,
+            self.anchors.view(),
+        )
+    }
+
     /// The display name of an assignment's theme.
     pub fn theme_name(&self, theme: Option<usize>) -> &str {
         theme.map_or("other", |t| self.themes[t].name.as_str())

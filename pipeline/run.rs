@@ -689,7 +689,7 @@ pub fn classify(
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
-    let evidence = model.find_evidence(&passages, &rows, &analyzer);
+    let evidence = model.find_evidence_by(&passages, &rows, &mut analyzer);
     let assignments = model.assign(vectors.view(), &evidence);
     Ok(RunResult::new(
         corpus,
