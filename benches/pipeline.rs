@@ -5,10 +5,7 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use thematic::read_corpus;
-use thematic::Boilerplate;
-use thematic::RunSettings;
-use thematic::ThemesFile;
+use thematic::{read_corpus, Boilerplate, RunSettings, ThemesFile};
 
 fn seeds() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))

@@ -7,14 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use thematic::ClusterSettings;
-use thematic::ReductionSettings;
-use thematic::RunSettings;
-use thematic::ThemesFile;
-use thematic::{read_corpus, Corpus, Document};
-use thematic::{segment, Boilerplate, Unit};
-use thematic::{Analyzer, AnalyzerSettings};
-use thematic::{SparseRow, TfIdfSettings};
+use thematic::{
+    read_corpus, segment, Analyzer, AnalyzerSettings, Boilerplate, ClusterSettings, Corpus,
+    Document, ReductionSettings, RunSettings, SparseRow, TfIdfSettings, ThemesFile, Unit,
+};
 
 const REPEAT: usize = 40;
 

@@ -5,13 +5,11 @@
 
 use std::sync::OnceLock;
 
-use thematic::Citation;
-use thematic::ReductionSettings;
-use thematic::ThemesFile;
-use thematic::{decode, Corpus, Document, SourceMap, UTF_16BE, UTF_16LE, WINDOWS_1252};
-use thematic::{fit, RunSettings};
-use thematic::{segment, Boilerplate, Unit, MAX_PARAGRAPH_BYTES};
-use thematic::{Alias, Analyzer, AnalyzerSettings};
+use thematic::{
+    decode, fit, segment, Alias, Analyzer, AnalyzerSettings, Boilerplate, Citation, Corpus,
+    Document, ReductionSettings, RunResult, RunSettings, SourceMap, ThemesFile, Unit,
+    MAX_PARAGRAPH_BYTES, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
+};
 
 /// Named themes with a focus, so that the evidence stage runs too (on inputs that hold
 /// these words; the regression inputs do).
@@ -221,12 +219,22 @@ pub fn check_pipeline(data: &[u8]) {
     if corpus.documents.is_empty() {
         return;
     }
-    let Ok(result) = fit(&corpus, themes(), boilerplate(), &run_settings()) else {
-        return;
-    };
+    for unit in [Unit::Passage, Unit::Document] {
+        let settings = RunSettings {
+            unit,
+            ..run_settings()
+        };
+        if let Ok(result) = fit(&corpus, themes(), boilerplate(), &settings) {
+            check_result(&corpus, &result);
+        }
+    }
+}
+
+/// What outputs and charts rely on in a fit's result.
+fn check_result(corpus: &Corpus, result: &RunResult) {
     assert_eq!(result.assignments.len(), result.passages.len());
     // Evidence is a non-empty sentence of its passage, and cited inside the passage's
-    // bytes of the file.
+    // bytes of the file: the very bytes, where file and text offsets agree (plain UTF-8).
     for (p, a) in result.passages.iter().zip(&result.assignments) {
         let Some((s, e)) = a.evidence else { continue };
         assert!(a.theme.is_some_and(|t| t < result.model.n_named()));
@@ -240,6 +248,10 @@ pub fn check_pipeline(data: &[u8]) {
         let passage = result.sources[p.doc].file_range(p.start..p.end);
         assert!(passage.start <= cited.start && cited.end <= passage.end);
         assert_eq!(cited.text, &p.text[s..e]);
+        let doc = &corpus.documents[p.doc];
+        if doc.encoding == UTF_8 {
+            assert_eq!(&doc.text[cited.start..cited.end], cited.text);
+        }
     }
     assert_eq!(result.passage_terms.len(), result.passages.len());
     assert_eq!(result.exemplars.len(), result.model.themes.len());

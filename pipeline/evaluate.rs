@@ -57,7 +57,7 @@ pub struct ClassScore {
 
 /// The evaluation of a run against labels.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Report {
+pub struct Evaluation {
     /// Labelled content paragraphs compared.
     pub evaluated: usize,
     /// Labelled paragraphs skipped as duplicates of an earlier one.
@@ -127,7 +127,7 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
 /// Compares `passages.jsonl` (and `dropped.jsonl` beside it, when present) with labels:
 /// per passage (`doc,start,label`: classification numbers and cluster agreement) or per
 /// document (`doc,label`: cluster agreement of the documents' passages).
-pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
+pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> {
     let labels: Vec<LabelRow> = read_csv(labels_path)?;
     if labels.is_empty() {
         return Err(Error::Labels {
@@ -174,7 +174,7 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
     let class_index: BTreeMap<&str, usize> =
         classes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let mut confusion = vec![vec![0usize; classes.len()]; classes.len()];
-    let mut report = Report {
+    let mut report = Evaluation {
         confusion_labels: classes.iter().map(|c| c.to_string()).collect(),
         ..Default::default()
     };
@@ -257,7 +257,7 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Report> {
     Ok(report)
 }
 
-fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Report {
+fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Evaluation {
     let label_of: HashMap<&str, &str> = labels
         .iter()
         .map(|l| (l.doc.as_str(), l.label.as_str()))
@@ -267,7 +267,7 @@ fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Report {
         .filter_map(|p| label_of.get(p.doc.as_str()).map(|&l| (l, p.cluster)))
         .collect();
     let (clustered, nmi, ari) = agreement(&pairs);
-    Report {
+    Evaluation {
         clustered,
         nmi,
         ari,
@@ -324,7 +324,7 @@ fn agreement(pairs: &[(&str, usize)]) -> (usize, f64, f64) {
     (n, nmi, ari)
 }
 
-impl Report {
+impl Evaluation {
     /// The report as a plain-text table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();

@@ -72,7 +72,8 @@ impl EvidenceTerms {
 pub struct Evidence {
     /// Index of the named theme.
     pub theme: usize,
-    /// Cosine similarity of the sentence to the theme's seed vector.
+    /// Cosine similarity of the sentence to the theme's seed vector (of the sentence with
+    /// the seed term alone, when the citation starts at the sentence before).
     pub score: f64,
     /// Byte range of the sentence in the passage's text (without surrounding white space),
     /// from the sentence before when that is the one that names the focus.
@@ -143,13 +144,23 @@ const CHUNK: usize = 512;
 /// The most words a heading has.
 const HEADING_WORDS: usize = 12;
 
-/// Whether a passage is a heading: one line of at most [`HEADING_WORDS`] words that does
-/// not end in a full stop ("The Syria factor", "Why Russia?").
+/// Whether a passage is a heading: one line of at most [`HEADING_WORDS`] words, one
+/// sentence, that does not end in a full stop, even inside closing quotes or brackets
+/// ("The Syria factor", "Why Russia?").
 fn is_heading(text: &str) -> bool {
     let text = text.trim();
+    let last = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']']);
     !text.contains(['\n', '\r'])
-        && !text.ends_with('.')
+        && !last.ends_with('.')
         && text.split_whitespace().count() <= HEADING_WORDS
+        && sentences(text).len() == 1
+}
+
+/// Whether the text between two sentences holds a blank line: a paragraph break, which
+/// the focus of the sentence before does not cross (in a whole document read as one
+/// passage, `--unit document`, its paragraphs are joined by blank lines).
+fn breaks_paragraph(gap: &str) -> bool {
+    gap.matches('\n').count() >= 2 || gap.matches('\r').count() >= 2
 }
 
 impl EvidenceTerms {
@@ -179,6 +190,10 @@ impl EvidenceTerms {
         reduction: &FittedReduction,
         anchors: ArrayView2<f64>,
     ) -> Option<Evidence> {
+        // A focus that names nothing in the vocabulary admits no sentence, headings included.
+        if self.focus_required && self.focus.is_empty() {
+            return None;
+        }
         let heading = is_heading(text);
         // The cheap test on the whole passage spares splitting most passages of a large
         // corpus into sentences.
@@ -187,21 +202,26 @@ impl EvidenceTerms {
         }
         let mut best: Option<Evidence> = None;
         // The sentence before, when it names the focus.
-        let mut focus_before: Option<usize> = None;
+        let mut focus_before: Option<Range<usize>> = None;
         for range in sentences(text) {
             let row = tfidf.transform(&analyzer.terms(&text[range.clone()]));
             let focus_here = self.names_focus(&row.indices);
+            let before = focus_before
+                .take()
+                .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
             // What is cited: with the sentence before when that is where the focus is, so
             // that the citation holds both the subject and the motive.
-            let cited = match (heading || focus_here, focus_before) {
-                (true, _) => range.clone(),
-                (false, Some(start)) => start..range.end,
-                (false, None) => {
-                    focus_before = None;
-                    continue;
-                }
+            let cited = if heading || focus_here {
+                Some(range.clone())
+            } else {
+                before.map(|b| b.start..range.end)
             };
-            focus_before = focus_here.then_some(range.start);
+            if focus_here {
+                focus_before = Some(range.clone());
+            }
+            let Some(cited) = cited else {
+                continue;
+            };
             let mut vector = None;
             for (theme, seeds) in self.seeds.iter().enumerate() {
                 if !holds(seeds, &row.indices) {
@@ -406,19 +426,25 @@ mod tests {
     #[test]
     fn the_focus_may_be_named_in_the_sentence_before() {
         let texts = [
-            "Russia has its own history. The Taliban rule Kabul. The Taliban were once at war.",
+            "Russia has its own history. The Taliban rule Kabul.",
             "The Taliban rule Kabul. Russia has its own history.",
+            "Russia has its own history. The weather was cold. The Taliban rule Kabul.",
+            "Russia has its own history.\n\nThe Taliban rule Kabul.",
             "The weather was cold and the concert was cancelled.",
         ];
         let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
         let found = f.find(0).expect("the focus is in the sentence before");
         assert_eq!(
-            &texts[0][found.sentence], "Russia has its own history. The Taliban rule Kabul.",
+            &texts[0][found.sentence], texts[0],
             "the citation holds the focus too"
         );
-        // The sentence after the focus counts, the one before it does not; and only the
-        // next sentence, not the one after that.
-        assert_eq!(f.find(1), None);
+        assert_eq!(f.find(1), None, "the sentence after does not count");
+        assert_eq!(f.find(2), None, "only the sentence right before counts");
+        assert_eq!(
+            f.find(3),
+            None,
+            "the focus does not cross a paragraph break"
+        );
     }
 
     #[test]
@@ -440,13 +466,21 @@ mod tests {
         let long =
             "The Taliban and many other words that make this line far too long for a heading";
         assert!(!is_heading(long) && is_heading("Why Russia?"));
+        assert!(!is_heading(
+            "“Russia will answer for supporting the Taliban.”"
+        ));
+        assert!(!is_heading(
+            "The Kremlin points to Kyiv. Is there any evidence?"
+        ));
     }
 
     #[test]
     fn a_focus_absent_from_the_vocabulary_admits_no_sentence() {
-        let mut f = Fixture::new(&TEXTS, &SEED, &["Narnia"]);
+        let texts = [TEXTS[0], TEXTS[1], "The Taliban factor"];
+        let mut f = Fixture::new(&texts, &SEED, &["Narnia"]);
         assert!(f.terms.focus.is_empty() && f.terms.focus_required);
         assert_eq!(f.find(0), None);
+        assert_eq!(f.find(2), None, "not even a heading");
     }
 
     #[test]

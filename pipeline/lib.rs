@@ -9,6 +9,7 @@
 //! The public API is flat: each stage's settings and fitted parts are re-exported here, so
 //! benchmarks and tools can drive one stage at a time.
 #![deny(missing_docs)]
+#![warn(unnameable_types)]
 
 mod analyze;
 mod chart;
@@ -29,12 +30,12 @@ mod themes;
 
 // The public API, flat, in the order data flows; the modules stay private so that what is
 // public is what is listed here.
-pub use crate::analyze::{Alias, Analyzer, AnalyzerSettings};
+pub use crate::analyze::{Alias, AnalyzedCorpus, Analyzer, AnalyzerSettings, Token};
 pub use crate::chart::draw_charts;
 pub use crate::cluster::{ClusterSettings, FittedClusters, KScore, DEFAULT_K};
 pub use crate::error::{Error, Result};
-pub use crate::evaluate::evaluate;
-pub use crate::evidence::EvidenceTerms;
+pub use crate::evaluate::{evaluate, ClassScore, Evaluation};
+pub use crate::evidence::{Evidence, EvidenceTerms};
 pub use crate::fsio::remove_stale_temp_files;
 pub use crate::ingest::{
     decode, read_corpus, Corpus, Document, SkippedFile, SourceMap, UTF_16BE, UTF_16LE, UTF_8,

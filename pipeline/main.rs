@@ -7,16 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use thematic::draw_charts;
-use thematic::evaluate;
-use thematic::read_corpus;
-use thematic::remove_stale_temp_files;
-use thematic::DocFreq;
-use thematic::ThemesFile;
-use thematic::{fit_with_progress, Progress, Silent};
-use thematic::{withdraw_record, write_outputs, DocumentInfo, RunInfo};
-use thematic::{Boilerplate, Unit};
-use thematic::{RunSettings, ThemeModel};
+use thematic::{
+    draw_charts, evaluate, fit_with_progress, read_corpus, remove_stale_temp_files,
+    withdraw_record, write_outputs, Boilerplate, DocFreq, DocumentInfo, Progress, RunInfo,
+    RunSettings, Silent, ThemeModel, ThemesFile, Unit,
+};
 
 #[derive(Parser)]
 #[command(

@@ -449,7 +449,8 @@ mod tests {
         }
     }
 
-    /// Page furniture of news sites in general, beyond the seeds' (these lines are made up).
+    /// Page furniture of news sites in general, beyond the seeds': lines of the kinds met in
+    /// the unseen_dev articles (tests/fixtures), some of them verbatim, and made-up ones.
     #[test]
     fn common_news_furniture_is_dropped_with_its_reason() {
         let b = Boilerplate::builtin();
@@ -495,6 +496,10 @@ mod tests {
             "Share prices fell in Moscow on Monday after the attack.",
             "Follow the money, investigators say, and the trail leads to Central Asia.",
             "March 27, 2024, was the day the suspects first appeared in court.",
+            "March 22, 2024, 20:13 Gunmen open fire at Crocus City Hall",
+            "10:30 putin",
+            "14:05 local",
+            "“The views expressed are his own,” a Kremlin spokesman said of the analyst.",
             "Russian intervention was key to quelling the rebellion and defeating IS, which had annexed territories.",
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");

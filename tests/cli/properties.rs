@@ -21,12 +21,10 @@ use std::process::Command;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::Config as ProptestConfig;
-use thematic::Assignment;
-use thematic::ThemesFile;
-use thematic::{classify, fit, RunResult, RunSettings, ThemeModel};
-use thematic::{segment, Boilerplate, Unit};
-use thematic::{Corpus, Document};
-use thematic::{SparseRow, TfIdfSettings};
+use thematic::{
+    classify, fit, segment, Assignment, Boilerplate, Corpus, Document, RunResult, RunSettings,
+    SparseRow, TfIdfSettings, ThemeModel, ThemesFile, Unit,
+};
 
 use crate::util::*;
 
