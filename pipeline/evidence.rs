@@ -241,10 +241,12 @@ impl EvidenceTerms {
         best
     }
 
-    /// [`EvidenceTerms::find_all`] by `analyzer` itself when the passages are one chunk (one
-    /// article's, say): a fork would copy its caches, which cost more than that article's
-    /// evidence. The result is the same, as caching is invisible in the terms.
-    pub(crate) fn find_all_by(
+    /// [`EvidenceTerms::find`] for every passage; the result does not depend on the
+    /// number of threads, as caching is invisible in the terms. Passages of one chunk (one
+    /// article's, say) are read by `analyzer` itself, with the caches it has warmed: a fork
+    /// would copy those caches, which costs more than that article's evidence. More are
+    /// read in parallel, a fork per chunk.
+    pub fn find_all(
         &self,
         passages: &[Passage],
         rows: &[SparseRow],
@@ -253,30 +255,17 @@ impl EvidenceTerms {
         reduction: &FittedReduction,
         anchors: ArrayView2<f64>,
     ) -> Vec<Option<Evidence>> {
-        if self.seeds.is_empty() || passages.len() > CHUNK {
-            return self.find_all(passages, rows, analyzer, tfidf, reduction, anchors);
-        }
-        passages
-            .iter()
-            .zip(rows)
-            .map(|(p, row)| self.find(&p.text, row, analyzer, tfidf, reduction, anchors))
-            .collect()
-    }
-
-    /// [`EvidenceTerms::find`] for every passage, in parallel; the result does not depend
-    /// on the number of threads.
-    pub fn find_all(
-        &self,
-        passages: &[Passage],
-        rows: &[SparseRow],
-        analyzer: &Analyzer,
-        tfidf: &FittedTfIdf,
-        reduction: &FittedReduction,
-        anchors: ArrayView2<f64>,
-    ) -> Vec<Option<Evidence>> {
         if self.seeds.is_empty() {
             return vec![None; passages.len()];
         }
+        if passages.len() <= CHUNK {
+            return passages
+                .iter()
+                .zip(rows)
+                .map(|(p, row)| self.find(&p.text, row, analyzer, tfidf, reduction, anchors))
+                .collect();
+        }
+        let analyzer = &*analyzer;
         passages
             .par_chunks(CHUNK)
             .zip(rows.par_chunks(CHUNK))
@@ -484,38 +473,34 @@ mod tests {
     }
 
     #[test]
-    fn find_all_matches_find_passage_by_passage() {
+    fn find_all_matches_find_passage_by_passage_in_one_chunk_or_many() {
         let mut f = Fixture::new(&TEXTS, &SEED, &["Russia"]);
-        let passages: Vec<Passage> = TEXTS
-            .iter()
-            .map(|t| Passage {
-                doc: 0,
-                start: 0,
-                end: t.len(),
-                text: t.to_string(),
-                pieces: Vec::new(),
-            })
-            .collect();
-        let all = f.terms.find_all(
-            &passages,
-            &f.rows,
-            &f.analyzer,
-            &f.tfidf,
-            &f.reduction,
-            f.anchors.view(),
-        );
-        for (i, found) in all.iter().enumerate() {
-            assert_eq!(found, &f.find(i));
+        // One article's passages are read by the analyzer itself; more than a chunk's, in
+        // parallel by forks.
+        for n in [TEXTS.len(), CHUNK + TEXTS.len()] {
+            let passages: Vec<Passage> = (0..n)
+                .map(|i| Passage {
+                    doc: 0,
+                    start: 0,
+                    end: TEXTS[i % TEXTS.len()].len(),
+                    text: TEXTS[i % TEXTS.len()].to_string(),
+                    pieces: Vec::new(),
+                })
+                .collect();
+            let rows: Vec<SparseRow> = (0..n).map(|i| f.rows[i % TEXTS.len()].clone()).collect();
+            let all = f.terms.find_all(
+                &passages,
+                &rows,
+                &mut f.analyzer,
+                &f.tfidf,
+                &f.reduction,
+                f.anchors.view(),
+            );
+            assert_eq!(all.len(), n);
+            for (i, found) in all.iter().enumerate() {
+                assert_eq!(found, &f.find(i % TEXTS.len()), "passage {i} of {n}");
+            }
+            assert!(all[0].is_some());
         }
-        let by = f.terms.find_all_by(
-            &passages,
-            &f.rows,
-            &mut f.analyzer,
-            &f.tfidf,
-            &f.reduction,
-            f.anchors.view(),
-        );
-        assert_eq!(all, by);
-        assert!(all[0].is_some());
     }
 }

@@ -173,27 +173,9 @@ impl ThemeModel {
         &self,
         passages: &[Passage],
         rows: &[SparseRow],
-        analyzer: &Analyzer,
-    ) -> Vec<Option<Evidence>> {
-        self.evidence.find_all(
-            passages,
-            rows,
-            analyzer,
-            &self.tfidf,
-            &self.reduction,
-            self.anchors.view(),
-        )
-    }
-
-    /// [`ThemeModel::find_evidence`] by `analyzer` itself when it can
-    /// ([`EvidenceTerms::find_all_by`]), with the caches it has warmed.
-    pub(crate) fn find_evidence_by(
-        &self,
-        passages: &[Passage],
-        rows: &[SparseRow],
         analyzer: &mut Analyzer,
     ) -> Vec<Option<Evidence>> {
-        self.evidence.find_all_by(
+        self.evidence.find_all(
             passages,
             rows,
             analyzer,

@@ -587,7 +587,7 @@ pub fn fit_with_progress(
         settings: settings.themes.clone(),
         built_analyzer: Default::default(),
     };
-    let evidence = model.find_evidence(&passages, &rows, &analyzer);
+    let evidence = model.find_evidence(&passages, &rows, &mut analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
     // A discovered cluster whose passages all took named themes (or fell below
     // `other_threshold`) has nothing to name: its theme is dropped, and passages that fall
@@ -689,7 +689,7 @@ pub fn classify(
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
-    let evidence = model.find_evidence_by(&passages, &rows, &mut analyzer);
+    let evidence = model.find_evidence(&passages, &rows, &mut analyzer);
     let assignments = model.assign(vectors.view(), &evidence);
     Ok(RunResult::new(
         corpus,
