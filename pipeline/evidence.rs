@@ -12,6 +12,7 @@
 //! evidence is its strongest sentence: the one the output cites, so that every named
 //! assignment can be checked against the words behind it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use ndarray::ArrayView2;
@@ -27,44 +28,139 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 /// A term as vocabulary columns: one per word of a phrase, sorted, without repeats.
 pub type Phrase = Vec<u32>;
 
-/// What makes a sentence evidence, as vocabulary columns; part of the fitted model.
+/// What makes a sentence evidence, as columns; part of the fitted model.
+///
+/// A column is a TF-IDF vocabulary column, or, for a word of the focus or seed terms that
+/// is not in the vocabulary, one past it ([`EvidenceTerms::extra`]): "Grozny" names
+/// Chechnya in an article the model classifies whether or not its training articles used
+/// the word, and so does a word that `--min-df`/`--max-df` pruned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceTerms {
     /// The focus terms; empty when the themes file names no focus.
     pub focus: Vec<Phrase>,
     /// Per named theme, its seed terms.
     pub seeds: Vec<Vec<Phrase>>,
-    /// Whether the themes file named a focus: when it did but none of its terms is in the
-    /// vocabulary, no sentence can be evidence (rather than every sentence).
+    /// Whether the themes file named a focus: when it did but none of its terms has a
+    /// word left after stop words, no sentence can be evidence (rather than every sentence).
     pub focus_required: bool,
+    /// The words of the focus and seed terms outside the TF-IDF vocabulary, sorted: the
+    /// word at index `i` has column `vocabulary size + i`.
+    pub extra: Vec<String>,
 }
 
 impl EvidenceTerms {
-    /// The terms of `phrases` (as the analyzer gives each phrase's words) that are wholly in
-    /// the vocabulary: a phrase with a word the corpus never uses can match no sentence.
-    pub fn phrases<'a>(
-        phrases: impl IntoIterator<Item = &'a String>,
+    /// The evidence terms of a themes file's `focus` and each named theme's seed terms, as
+    /// the analyzer gives each phrase's words. A phrase with no word left after stop words
+    /// is left out: it would match every sentence.
+    pub fn new(
+        focus: &[String],
+        seeds: &[&[String]],
         analyzer: &mut Analyzer,
         tfidf: &FittedTfIdf,
-    ) -> Vec<Phrase> {
-        let mut out: Vec<Phrase> = phrases
-            .into_iter()
-            .filter_map(|p| {
-                let columns: Option<Phrase> = analyzer
-                    .tokens(p)
-                    .iter()
-                    .map(|t| tfidf.column(&t.term))
-                    .collect();
-                let mut columns = columns.filter(|c| !c.is_empty())?;
-                columns.sort_unstable();
-                columns.dedup();
-                Some(columns)
-            })
+    ) -> Self {
+        let mut analyze = |phrases: &[String]| -> Vec<Vec<String>> {
+            phrases
+                .iter()
+                .map(|p| analyzer.terms(p))
+                .filter(|words| !words.is_empty())
+                .collect()
+        };
+        let focus_words = analyze(focus);
+        let seed_words: Vec<Vec<Vec<String>>> = seeds.iter().map(|s| analyze(s)).collect();
+        let mut extra: Vec<String> = focus_words
+            .iter()
+            .chain(seed_words.iter().flatten())
+            .flatten()
+            .filter(|w| tfidf.column(w).is_none())
+            .cloned()
             .collect();
-        out.sort();
-        out.dedup();
-        out
+        extra.sort_unstable();
+        extra.dedup();
+        let mut terms = Self {
+            focus: Vec::new(),
+            seeds: Vec::new(),
+            focus_required: !focus.is_empty(),
+            extra,
+        };
+        let phrases = |words: &[Vec<String>]| -> Vec<Phrase> {
+            let mut out: Vec<Phrase> = words
+                .iter()
+                .map(|w| {
+                    let mut columns: Phrase = w
+                        .iter()
+                        .map(|w| terms.column(w, tfidf).expect("every word has a column"))
+                        .collect();
+                    columns.sort_unstable();
+                    columns.dedup();
+                    columns
+                })
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        let focus = phrases(&focus_words);
+        let seeds = seed_words.iter().map(|s| phrases(s)).collect();
+        terms.focus = focus;
+        terms.seeds = seeds;
+        terms
     }
+
+    /// The column of an analyzed word outside the TF-IDF vocabulary, if it is a word of
+    /// the evidence terms; `vocabulary` is the vocabulary's size.
+    pub fn extra_column(&self, word: &str, vocabulary: usize) -> Option<u32> {
+        self.extra
+            .binary_search_by(|e| e.as_str().cmp(word))
+            .ok()
+            .map(|i| (vocabulary + i) as u32)
+    }
+
+    /// The column of an analyzed word: its vocabulary column, or its extra column.
+    fn column(&self, word: &str, tfidf: &FittedTfIdf) -> Option<u32> {
+        tfidf
+            .column(word)
+            .or_else(|| self.extra_column(word, tfidf.vocabulary.len()))
+    }
+}
+
+/// Splits a text's columns (as [`Analyzer::analyze_columns`] gives them, through
+/// [`EvidenceTerms::extra_column`] as well) into its vocabulary columns, for its TF-IDF
+/// row, and its extra columns, sorted and without repeats, for its evidence.
+pub fn split_extra(mut columns: Vec<u32>, vocabulary: usize) -> (Vec<u32>, Vec<u32>) {
+    if columns.iter().all(|&c| (c as usize) < vocabulary) {
+        return (columns, Vec::new());
+    }
+    let mut extra: Vec<u32> = columns
+        .iter()
+        .copied()
+        .filter(|&c| c as usize >= vocabulary)
+        .collect();
+    columns.retain(|&c| (c as usize) < vocabulary);
+    extra.sort_unstable();
+    extra.dedup();
+    (columns, extra)
+}
+
+/// A row's columns followed by extra columns: still sorted, as every extra column is
+/// past the vocabulary.
+fn with_extra<'a>(row: &'a SparseRow, extra: &[u32]) -> Cow<'a, [u32]> {
+    if extra.is_empty() {
+        Cow::Borrowed(&row.indices)
+    } else {
+        Cow::Owned(row.indices.iter().chain(extra).copied().collect())
+    }
+}
+
+/// Where a sentence is scored: the fitted model's vocabulary, projection and seed vectors
+/// (one row per named theme).
+#[derive(Clone, Copy)]
+pub struct Space<'a> {
+    /// The vocabulary and idf a sentence's TF-IDF row is weighed with.
+    pub tfidf: &'a FittedTfIdf,
+    /// The projection of that row.
+    pub reduction: &'a FittedReduction,
+    /// The named themes' seed vectors, one row each.
+    pub anchors: ArrayView2<'a, f64>,
 }
 
 /// A passage's strongest evidence for a named theme.
@@ -94,7 +190,7 @@ fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
 fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     // Most passages are one line: they are split as they are, not copied.
-    let unwrapped: std::borrow::Cow<str> = if bytes.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+    let unwrapped: Cow<str> = if bytes.iter().any(|b| matches!(b, b'\n' | b'\r')) {
         let mut unwrapped = String::with_capacity(text.len());
         let mut copied = 0;
         let mut i = 0;
@@ -174,8 +270,9 @@ impl EvidenceTerms {
         self.seeds.iter().any(|s| holds(s, columns))
     }
 
-    /// The strongest evidence in one passage, if any. `row` is the passage's TF-IDF row.
-    /// Ties go to the earlier sentence, then to the theme listed first.
+    /// The strongest evidence in one passage, if any. `row` is the passage's TF-IDF row
+    /// and `extra` its extra columns ([`split_extra`]). Ties go to the earlier sentence,
+    /// then to the theme listed first.
     ///
     /// The focus may be named in the sentence itself or in the one before it: a topic
     /// sentence often names the subject ("Russia's own history also plays a part.") and
@@ -185,10 +282,9 @@ impl EvidenceTerms {
         &self,
         text: &str,
         row: &SparseRow,
+        extra: &[u32],
         analyzer: &mut Analyzer,
-        tfidf: &FittedTfIdf,
-        reduction: &FittedReduction,
-        anchors: ArrayView2<f64>,
+        space: Space,
     ) -> Option<Evidence> {
         // A focus that names nothing in the vocabulary admits no sentence, headings included.
         if self.focus_required && self.focus.is_empty() {
@@ -197,15 +293,24 @@ impl EvidenceTerms {
         let heading = is_heading(text);
         // The cheap test on the whole passage spares splitting most passages of a large
         // corpus into sentences.
-        if !(self.names_a_seed(&row.indices) && (heading || self.names_focus(&row.indices))) {
+        let columns = with_extra(row, extra);
+        if !(self.names_a_seed(&columns) && (heading || self.names_focus(&columns))) {
             return None;
         }
         let mut best: Option<Evidence> = None;
         // The sentence before, when it names the focus.
         let mut focus_before: Option<Range<usize>> = None;
         for range in sentences(text) {
-            let row = tfidf.transform(&analyzer.terms(&text[range.clone()]));
-            let focus_here = self.names_focus(&row.indices);
+            let words = analyzer.terms(&text[range.clone()]);
+            let row = space.tfidf.transform(&words);
+            let mut extra: Vec<u32> = words
+                .iter()
+                .filter_map(|w| self.extra_column(w, space.tfidf.vocabulary.len()))
+                .collect();
+            extra.sort_unstable();
+            extra.dedup();
+            let columns = with_extra(&row, &extra);
+            let focus_here = self.names_focus(&columns);
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -224,11 +329,11 @@ impl EvidenceTerms {
             };
             let mut vector = None;
             for (theme, seeds) in self.seeds.iter().enumerate() {
-                if !holds(seeds, &row.indices) {
+                if !holds(seeds, &columns) {
                     continue;
                 }
-                let vector = vector.get_or_insert_with(|| reduction.project(&row));
-                let score = cosine(vector.view(), anchors.row(theme));
+                let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
+                let score = cosine(vector.view(), space.anchors.row(theme));
                 if best.as_ref().is_none_or(|b| score > b.score) {
                     best = Some(Evidence {
                         theme,
@@ -250,31 +355,33 @@ impl EvidenceTerms {
         &self,
         passages: &[Passage],
         rows: &[SparseRow],
+        extras: &[Vec<u32>],
         analyzer: &mut Analyzer,
-        tfidf: &FittedTfIdf,
-        reduction: &FittedReduction,
-        anchors: ArrayView2<f64>,
+        space: Space,
     ) -> Vec<Option<Evidence>> {
         if self.seeds.is_empty() {
             return vec![None; passages.len()];
         }
         if passages.len() <= CHUNK {
-            return passages
-                .iter()
-                .zip(rows)
-                .map(|(p, row)| self.find(&p.text, row, analyzer, tfidf, reduction, anchors))
+            return (0..passages.len())
+                .map(|i| {
+                    let (text, row, extra) = (&passages[i].text, &rows[i], &extras[i]);
+                    self.find(text, row, extra, analyzer, space)
+                })
                 .collect();
         }
         let analyzer = &*analyzer;
         passages
             .par_chunks(CHUNK)
             .zip(rows.par_chunks(CHUNK))
-            .flat_map_iter(|(passages, rows)| {
+            .zip(extras.par_chunks(CHUNK))
+            .flat_map_iter(|((passages, rows), extras)| {
                 let mut worker = analyzer.fork();
-                passages
-                    .iter()
-                    .zip(rows)
-                    .map(|(p, row)| self.find(&p.text, row, &mut worker, tfidf, reduction, anchors))
+                (0..passages.len())
+                    .map(|i| {
+                        let (text, row, extra) = (&passages[i].text, &rows[i], &extras[i]);
+                        self.find(text, row, extra, &mut worker, space)
+                    })
                     .collect::<Vec<_>>()
             })
             .collect()
@@ -314,15 +421,8 @@ mod tests {
             let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
             let anchors = reduction.transform(std::slice::from_ref(&seed_row));
             let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-            let terms = EvidenceTerms {
-                focus: EvidenceTerms::phrases(&strings(focus), &mut analyzer, &tfidf),
-                seeds: vec![EvidenceTerms::phrases(
-                    &strings(seed),
-                    &mut analyzer,
-                    &tfidf,
-                )],
-                focus_required: !focus.is_empty(),
-            };
+            let terms =
+                EvidenceTerms::new(&strings(focus), &[&strings(seed)], &mut analyzer, &tfidf);
             let texts = strings(texts);
             Self {
                 texts,
@@ -340,10 +440,38 @@ mod tests {
             self.terms.find(
                 &self.texts[i],
                 &self.rows[i],
+                &[],
                 &mut self.analyzer,
-                &self.tfidf,
-                &self.reduction,
-                self.anchors.view(),
+                Space {
+                    tfidf: &self.tfidf,
+                    reduction: &self.reduction,
+                    anchors: self.anchors.view(),
+                },
+            )
+        }
+
+        /// The evidence in a new text, read as `classify` reads one.
+        fn classify(&mut self, text: &str) -> Option<Evidence> {
+            let vocabulary = self.tfidf.vocabulary.len();
+            let (tfidf, terms) = (&self.tfidf, &self.terms);
+            let column = |w: &str| {
+                tfidf
+                    .column(w)
+                    .or_else(|| terms.extra_column(w, vocabulary))
+            };
+            let columns = self.analyzer.analyze_columns(&[text], &column);
+            let (columns, extra) = split_extra(columns[0].clone(), vocabulary);
+            let row = self.tfidf.transform_columns(columns);
+            self.terms.find(
+                text,
+                &row,
+                &extra,
+                &mut self.analyzer,
+                Space {
+                    tfidf: &self.tfidf,
+                    reduction: &self.reduction,
+                    anchors: self.anchors.view(),
+                },
             )
         }
     }
@@ -464,12 +592,38 @@ mod tests {
     }
 
     #[test]
-    fn a_focus_absent_from_the_vocabulary_admits_no_sentence() {
+    fn a_focus_of_stop_words_admits_no_sentence() {
         let texts = [TEXTS[0], TEXTS[1], "The Taliban factor"];
-        let mut f = Fixture::new(&texts, &SEED, &["Narnia"]);
+        let mut f = Fixture::new(&texts, &SEED, &["the"]);
         assert!(f.terms.focus.is_empty() && f.terms.focus_required);
         assert_eq!(f.find(0), None);
         assert_eq!(f.find(2), None, "not even a heading");
+    }
+
+    #[test]
+    fn terms_outside_the_vocabulary_still_make_evidence_in_new_texts() {
+        // Neither "Islamic Emirate" nor "Kremlin" is in the fitted vocabulary.
+        let seed = ["Taliban", "Islamic Emirate"];
+        let mut f = Fixture::new(&TEXTS, &seed, &["Russia", "Kremlin"]);
+        assert_eq!(f.terms.extra, ["emir", "islam", "kremlin"]);
+        let text = "Tickets sold out. The Kremlin courts the Islamic Emirate in Kabul.";
+        let found = f
+            .classify(text)
+            .expect("evidence from words the model never saw");
+        assert_eq!(
+            &text[found.sentence],
+            "The Kremlin courts the Islamic Emirate in Kabul."
+        );
+        assert_eq!(
+            f.classify("The Kremlin courts an emirate."),
+            None,
+            "half a phrase"
+        );
+        assert_eq!(
+            f.classify("The Islamic Emirate rules Kabul."),
+            None,
+            "no focus"
+        );
     }
 
     #[test]
@@ -491,10 +645,13 @@ mod tests {
             let all = f.terms.find_all(
                 &passages,
                 &rows,
+                &vec![Vec::new(); n],
                 &mut f.analyzer,
-                &f.tfidf,
-                &f.reduction,
-                f.anchors.view(),
+                Space {
+                    tfidf: &f.tfidf,
+                    reduction: &f.reduction,
+                    anchors: f.anchors.view(),
+                },
             );
             assert_eq!(all.len(), n);
             for (i, found) in all.iter().enumerate() {

@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::FittedClusters;
 use crate::error::{Error, Result};
-use crate::evidence::{Evidence, EvidenceTerms};
+use crate::evidence::{Evidence, EvidenceTerms, Space};
 use crate::reduce::{cosine, FittedReduction};
 use crate::segment::{Passage, Unit};
 use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,20 +168,24 @@ impl ThemeModel {
 
     /// Each passage's strongest evidence for a named theme ([`EvidenceTerms::find_all`]
     /// with this model's vocabulary, projection and seed vectors); `rows` are the passages'
-    /// TF-IDF rows.
+    /// TF-IDF rows and `extras` their evidence columns outside the vocabulary.
     pub fn find_evidence(
         &self,
         passages: &[Passage],
         rows: &[SparseRow],
+        extras: &[Vec<u32>],
         analyzer: &mut Analyzer,
     ) -> Vec<Option<Evidence>> {
         self.evidence.find_all(
             passages,
             rows,
+            extras,
             analyzer,
-            &self.tfidf,
-            &self.reduction,
-            self.anchors.view(),
+            Space {
+                tfidf: &self.tfidf,
+                reduction: &self.reduction,
+                anchors: self.anchors.view(),
+            },
         )
     }
 
@@ -252,9 +256,16 @@ impl ThemeModel {
                 // An empty phrase would match every sentence.
                 .all(|p| {
                     !p.is_empty()
-                        && p.iter()
-                            .all(|&c| (c as usize) < model.tfidf.vocabulary.len())
+                        && p.iter().all(|&c| {
+                            (c as usize) < model.tfidf.vocabulary.len() + model.evidence.extra.len()
+                        })
                 })
+            && model.evidence.extra.windows(2).all(|w| w[0] < w[1])
+            && model
+                .evidence
+                .extra
+                .iter()
+                .all(|w| model.tfidf.vocabulary.binary_search(w).is_err())
             && model.clusters.n_seeded <= model.themes.len()
             && model.clusters.n_seeded <= model.clusters.centroids.nrows()
             && model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]);

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
-use crate::evidence::{EvidenceTerms, Phrase};
+use crate::evidence::{split_extra, EvidenceTerms, Phrase};
 use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings, MIN_ROWS_PER_TASK};
@@ -384,20 +384,19 @@ fn features(
     passages: Vec<Vec<u32>>,
     columns: &[Option<u32>],
     tfidf: &FittedTfIdf,
-) -> (Vec<Vec<u32>>, Vec<SparseRow>) {
-    let term_columns: Vec<Vec<u32>> = passages
+) -> (Vec<Vec<u32>>, Vec<SparseRow>, Vec<Vec<u32>>) {
+    let (term_columns, extras): (Vec<Vec<u32>>, Vec<Vec<u32>>) = passages
         .into_par_iter()
         .map(|ids| {
-            ids.into_iter()
-                .filter_map(|id| columns[id as usize])
-                .collect()
+            let columns = ids.into_iter().filter_map(|id| columns[id as usize]);
+            split_extra(columns.collect(), tfidf.vocabulary.len())
         })
-        .collect();
+        .unzip();
     let rows = term_columns
         .par_iter()
         .map(|c| tfidf.transform_columns(c.clone()))
         .collect();
-    (term_columns, rows)
+    (term_columns, rows, extras)
 }
 
 /// Fits a model on a corpus and assigns its passages.
@@ -450,7 +449,7 @@ pub fn fit_with_progress(
     let analyzed = analyzer.analyze_corpus(&texts);
     clock.begin("tfidf");
 
-    let (tfidf, columns) = settings
+    let (tfidf, mut columns) = settings
         .tfidf
         .fit_ids(&analyzed.terms, &analyzed.passages)?;
     let display: Vec<String> = analyzed
@@ -459,8 +458,17 @@ pub fn fit_with_progress(
         .zip(&columns)
         .filter_map(|(d, c)| c.map(|_| d.clone()))
         .collect();
+    let seed_terms: Vec<&[String]> = themes.themes.iter().map(|t| &t.seed_terms[..]).collect();
+    let evidence_terms = EvidenceTerms::new(&themes.focus, &seed_terms, &mut analyzer, &tfidf);
+    // A focus or seed word pruned by --min-df/--max-df still makes evidence.
+    let vocabulary = tfidf.vocabulary.len();
+    for (column, term) in columns.iter_mut().zip(&analyzed.terms) {
+        if column.is_none() {
+            *column = evidence_terms.extra_column(term, vocabulary);
+        }
+    }
     // The term columns are kept for the themes' class-based TF-IDF below.
-    let (term_ids, rows) = features(analyzed.passages, &columns, &tfidf);
+    let (term_ids, rows, extras) = features(analyzed.passages, &columns, &tfidf);
     clock.begin("reduce");
 
     let reduction = settings
@@ -489,32 +497,33 @@ pub fn fit_with_progress(
             format!("themes file entry {entry:?} has no words once stop words are removed, so it matches nothing")
         })
         .collect();
-    const ABSENT: &str = "absent from the corpus, or pruned by --min-df/--max-df";
-    let seeds: Vec<Vec<Phrase>> = themes
-        .themes
-        .iter()
-        .map(|t| EvidenceTerms::phrases(&t.seed_terms, &mut analyzer, &tfidf))
-        .collect();
-    for (t, phrases) in themes.themes.iter().zip(&seeds) {
-        if phrases.is_empty() {
+    // Whether every word of a phrase occurs somewhere in the corpus.
+    let in_corpus = |phrase: &Phrase| {
+        phrase.iter().all(|&c| {
+            let c = c as usize;
+            c < vocabulary
+                || analyzed
+                    .terms
+                    .binary_search(&evidence_terms.extra[c - vocabulary])
+                    .is_ok()
+        })
+    };
+    const LATER: &str =
+        "a model saved from this run still finds them in the articles it classifies";
+    for (t, phrases) in themes.themes.iter().zip(&evidence_terms.seeds) {
+        if !phrases.iter().any(in_corpus) {
             warnings.push(format!(
-                "theme {:?}: none of its seed terms is wholly in the vocabulary ({ABSENT}), so no passage can take it",
+                "theme {:?}: none of its seed terms occurs in the corpus, so no passage takes it ({LATER})",
                 t.name
             ));
         }
     }
-    let focus = EvidenceTerms::phrases(&themes.focus, &mut analyzer, &tfidf);
-    if !themes.focus.is_empty() && focus.is_empty() {
+    if !themes.focus.is_empty() && !evidence_terms.focus.iter().any(in_corpus) {
         warnings.push(format!(
-            "focus {:?}: none of its terms is in the vocabulary ({ABSENT}), so no passage can take a named theme",
+            "focus {:?}: none of its terms occurs in the corpus, so no passage but a heading takes a named theme ({LATER})",
             themes.focus
         ));
     }
-    let evidence_terms = EvidenceTerms {
-        focus,
-        seeds,
-        focus_required: !themes.focus.is_empty(),
-    };
     let anchors = if seed_rows.is_empty() {
         Array2::zeros((0, reduction.dimensions()))
     } else {
@@ -587,7 +596,7 @@ pub fn fit_with_progress(
         settings: settings.themes.clone(),
         built_analyzer: Default::default(),
     };
-    let evidence = model.find_evidence(&passages, &rows, &mut analyzer);
+    let evidence = model.find_evidence(&passages, &rows, &extras, &mut analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
     // A discovered cluster whose passages all took named themes (or fell below
     // `other_threshold`) has nothing to name: its theme is dropped, and passages that fall
@@ -678,18 +687,24 @@ pub fn classify(
     clock.begin("analyze");
     let mut analyzer = model.analyzer()?;
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
-    let term_columns = analyzer.analyze_columns(&texts, &|t| model.tfidf.column(t));
+    let vocabulary = model.tfidf.vocabulary.len();
+    let term_columns = analyzer.analyze_columns(&texts, &|t| {
+        (model.tfidf.column(t)).or_else(|| model.evidence.extra_column(t, vocabulary))
+    });
     clock.begin("tfidf");
-    let rows: Vec<SparseRow> = term_columns
+    let (rows, extras): (Vec<SparseRow>, Vec<Vec<u32>>) = term_columns
         .into_par_iter()
         // Cheaper per row than a projection: one article's rows stay on this thread.
         .with_min_len(MIN_ROWS_PER_TASK)
-        .map(|c| model.tfidf.transform_columns(c))
-        .collect();
+        .map(|c| {
+            let (columns, extra) = split_extra(c, vocabulary);
+            (model.tfidf.transform_columns(columns), extra)
+        })
+        .unzip();
     clock.begin("reduce");
     let vectors = model.reduction.transform(&rows);
     clock.begin("themes");
-    let evidence = model.find_evidence(&passages, &rows, &mut analyzer);
+    let evidence = model.find_evidence(&passages, &rows, &extras, &mut analyzer);
     let assignments = model.assign(vectors.view(), &evidence);
     Ok(RunResult::new(
         corpus,

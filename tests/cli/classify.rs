@@ -1,5 +1,7 @@
 //! `thematic classify`: a saved model gives the corpus it was fitted on the same themes.
 
+use std::path::Path;
+
 use crate::util::*;
 
 /// The fields a classification must reproduce, per passage.
@@ -25,13 +27,11 @@ fn key(
     )
 }
 
-#[test]
-fn classifying_the_training_corpus_reproduces_the_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dirs = RunDirs::new(tmp.path());
-    dirs.run_seeds(&["--no-charts"]);
-    let classified = tmp.path().join("c");
-    dirs.classify_seeds(&classified);
+/// Fits the seeds with `flags`, classifies them with the saved model and checks that every
+/// passage gets the same theme, cluster, confidence and evidence.
+fn assert_classify_reproduces(dirs: &RunDirs, classified: &Path, flags: &[&str]) {
+    dirs.run_seeds(flags);
+    dirs.classify_seeds(classified);
 
     let expected: Vec<_> = dirs.passages().iter().map(key).collect();
     let actual: Vec<_> = read_jsonl::<PassageLine>(&classified.join("passages.jsonl"))
@@ -50,4 +50,45 @@ fn classifying_the_training_corpus_reproduces_the_run() {
             a,
         );
     }
+}
+
+#[test]
+fn classifying_the_training_corpus_reproduces_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    assert_classify_reproduces(&dirs, &tmp.path().join("c"), &["--no-charts"]);
+}
+
+/// Evidence matches the analyzer's words, not TF-IDF columns: a `--max-df` that prunes the
+/// focus from the vocabulary leaves the named themes, in the run and when its model
+/// classifies.
+#[test]
+fn a_focus_pruned_from_the_vocabulary_still_makes_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    let flags = ["--no-charts", "--max-df", "0.2"];
+    assert_classify_reproduces(&dirs, &tmp.path().join("c"), &flags);
+    let model: serde_json::Value = read_json(&dirs.model);
+    let vocabulary = model["tfidf"]["vocabulary"]
+        .as_array()
+        .expect("a vocabulary");
+    for pruned in ["russia", "moscow"] {
+        assert!(
+            !vocabulary.contains(&serde_json::json!(pruned)),
+            "--max-df 0.2 should prune {pruned:?} from the seeds' vocabulary"
+        );
+    }
+    let evidence: Vec<String> = dirs
+        .passages()
+        .into_iter()
+        .filter_map(|p| p.evidence.map(|e| e.text))
+        .collect();
+    assert!(
+        evidence.len() >= 10,
+        "named passages with a pruned focus: {evidence:?}"
+    );
+    assert!(
+        evidence.iter().any(|e| e.contains("Russia")),
+        "no evidence names Russia: {evidence:?}"
+    );
 }
