@@ -162,23 +162,41 @@ impl Boilerplate {
 }
 
 /// Byte spans `[start, end)` of the trimmed paragraphs of `text`.
+///
+/// A blank line always ends a paragraph, and a single line break usually does too (some
+/// articles put one paragraph on each line). A line break does not end one when the next
+/// line starts in lower case, or when the text is hard-wrapped ([`wrap_width`]) and the
+/// line before is as long as the wrapping makes lines and breaks off mid-sentence, or the
+/// next line's first word would not have fitted on it: the break is where the wrapping put
+/// it, not where the writer did.
 pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
+    let width = wrap_width(text);
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut previous_blank = true;
+    // The line before, trimmed, when it was not blank.
+    let mut previous: Option<&str> = None;
     for (line_start, line) in lines(text) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            previous_blank = true;
+            previous = None;
             continue;
         }
         let start = line_start + (line.len() - line.trim_start().len());
         let end = start + trimmed.len();
-        let continues = !previous_blank && trimmed.chars().next().is_some_and(char::is_lowercase);
+        let continues = previous.is_some_and(|before| {
+            let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+            trimmed.chars().next().is_some_and(char::is_lowercase)
+                || width.is_some_and(|w| {
+                    let chars = before.chars().count();
+                    chars <= w
+                        && (chars + 1 + first_word.chars().count() > w
+                            || (chars + WRAP_SLACK >= w && !ends_sentence(before)))
+                })
+        });
         match spans.last_mut() {
             Some(last) if continues => last.1 = end,
             _ => spans.push((start, end)),
         }
-        previous_blank = false;
+        previous = Some(trimmed);
     }
     if spans.iter().all(|(s, e)| e - s <= MAX_PARAGRAPH_BYTES) {
         return spans;
@@ -189,6 +207,38 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
     }
     cut
 }
+
+/// The width a text is hard-wrapped at, if it is: the longest of its lines that break off
+/// mid-sentence (no closing punctuation) with the paragraph going on in the next line,
+/// when at least [`WRAPPED_LINES`] such lines are within [`WRAP_SLACK`] characters of it
+/// and it is at most [`MAX_WRAP_WIDTH`]. Wrapping fills lines to nearly the same width,
+/// which headings and one-paragraph-per-line articles do not.
+fn wrap_width(text: &str) -> Option<usize> {
+    let all: Vec<&str> = lines(text).map(|(_, l)| l.trim()).collect();
+    let broken: Vec<usize> = all
+        .windows(2)
+        .filter(|w| !w[0].is_empty() && !w[1].is_empty())
+        .map(|w| w[0])
+        .filter(|l| !ends_sentence(l))
+        .map(|l| l.chars().count())
+        .filter(|&n| n <= MAX_WRAP_WIDTH)
+        .collect();
+    let width = *broken.iter().max()?;
+    let near = broken.iter().filter(|&&n| n + WRAP_SLACK >= width).count();
+    (near >= WRAPPED_LINES).then_some(width)
+}
+
+/// Whether a line ends as a sentence or a clause does.
+fn ends_sentence(line: &str) -> bool {
+    line.ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', ')', '…'])
+}
+
+/// The most characters per line that [`wrap_width`] takes for hard wrapping.
+const MAX_WRAP_WIDTH: usize = 100;
+/// How many lines must break off near the wrap width.
+const WRAPPED_LINES: usize = 3;
+/// How far short of the wrap width a wrapped line may end.
+const WRAP_SLACK: usize = 15;
 
 /// Paragraphs longer than this are cut (at whitespace when there is any) so that one
 /// runaway line, a whole book without a newline, cannot become a single passage whose
@@ -343,6 +393,38 @@ mod tests {
         );
     }
 
+    /// A text hard-wrapped at 60 characters, lines starting in capitals and digits too, with
+    /// a heading and a short closing line; a one-paragraph-per-line article with headings.
+    #[test]
+    fn hard_wrapped_paragraphs_are_joined_and_lines_of_prose_are_not() {
+        let wrapped = "The attack\n\n\
+            Gunmen opened fire in the hall on a Friday evening when the\n\
+            Russian capital was preparing for a concert. More than 140\n\
+            people died, and the building burned for hours before the\n\
+            fire was out.\n\n\
+            Analysts pointed to the group's grievances over Syria and\n\
+            Chechnya.\n\
+            Photo: a memorial outside the hall\n\n\
+            A short closing line.\n";
+        let spans = paragraph_spans(wrapped);
+        let parts: Vec<&str> = spans.iter().map(|&(s, e)| &wrapped[s..e]).collect();
+        assert_eq!(parts.len(), 5, "{parts:?}");
+        assert_eq!(parts[0], "The attack");
+        assert!(parts[1].starts_with("Gunmen") && parts[1].ends_with("fire was out."));
+        assert!(parts[2].starts_with("Analysts") && parts[2].ends_with("Chechnya."));
+        assert_eq!(parts[3], "Photo: a memorial outside the hall");
+        assert!(wrap_width(wrapped).is_some());
+
+        let per_line = "Why Russia\n\
+            The group has threatened Russia for years over its role in Syria and elsewhere in the region.\n\
+            Syria and the caliphate\n\
+            Russian aircraft bombed the group's strongholds from 2015 until the caliphate fell apart\n\
+            Moscow also courted the Taliban, the group's rival in Afghanistan, with diplomatic visits\n\
+            Analysts expect more attacks.\n";
+        assert_eq!(wrap_width(per_line), None);
+        assert_eq!(paragraph_spans(per_line).len(), 6);
+    }
+
     #[test]
     fn a_runaway_line_is_cut_at_whitespace_into_bounded_passages() {
         let text = "word ".repeat(10_000) + "élan";
@@ -476,6 +558,40 @@ mod tests {
                 "Jane Doe is a former analyst who writes on security. The views expressed are her own.",
                 "editor's note",
             ),
+            (
+                "This episode transcript was generated automatically and has been lightly edited for clarity.",
+                "editor's note",
+            ),
+            (
+                "Correction: An earlier version of this story misstated the date of the warning.",
+                "editor's note",
+            ),
+            ("This is an excerpt from our spring issue.", "editor's note"),
+            ("Cite this article: Doe, J. (2024). Why Moscow?", "citation"),
+            ("Not interested any more? Unsubscribe", "newsletter footer"),
+            ("That's all for this week. See you Monday.", "newsletter footer"),
+            ("Listen on your favourite podcast app", "share prompt"),
+            ("Liked this? Forward it to a friend.", "share prompt"),
+            ("Subscribe to the Morning Wire for daily news", "share prompt"),
+            ("Download the Daily Post app for alerts.", "share prompt"),
+            ("Get our briefing in your inbox every Friday.", "share prompt"),
+            ("Have a story idea? Send us your tips.", "contact prompt"),
+            ("Letters to the editor: letters@example.org", "contact prompt"),
+            ("Reporting by Jane Doe; editing by John Roe", "byline"),
+            ("Photographs by Ann Poe", "byline"),
+            ("[Photo: crowds at a vigil in the rain]", "photo caption or credit"),
+            ("Copyright 2024 Example Media. All rights reserved.", "copyright"),
+            ("[APPLAUSE]", "media note"),
+            ("[VIDEO 3:12] Mourners gather at the memorial", "media note"),
+            ("Skip to content", "navigation"),
+            ("[End of transcript]", "navigation"),
+            ("Topics: Security · Europe", "navigation"),
+            ("News | Sport | Weather | Culture | Opinion", "navigation"),
+            ("Home · World · Business · Science", "navigation"),
+            ("THE EVENING COURIER", "masthead or section label"),
+            ("WORLD / ANALYSIS", "masthead or section label"),
+            ("Opinion | Our view", "masthead or section label"),
+            ("March 4, 2024 · 6 min read", "timestamp"),
         ];
         for (line, reason) in cases {
             assert_eq!(b.reason(line), Some(reason), "line: {line}");
@@ -501,6 +617,14 @@ mod tests {
             "14:05 local",
             "“The views expressed are his own,” a Kremlin spokesman said of the analyst.",
             "Russian intervention was key to quelling the rebellion and defeating IS, which had annexed territories.",
+            "Correction officers at the prison said the suspects were held apart.",
+            "Listen to the warnings, the analysts said, and the pattern is plain.",
+            "Analysts said the group wanted to punish Russia for Syria | a claim others doubted, and one the Kremlin rejected outright in a statement.",
+            "ISIS-K: WHY RUSSIA?",
+            "The Kremlin said it would donate to the families of the victims, and asked others to donate.",
+            "Opinion | Russia was warned about the attack and was too busy to listen",
+            "Syria, Chechnya, Afghanistan: the group's list of grievances is long.",
+            "[The group's statement] was posted on Telegram within hours, the analysts said, and shared widely.",
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");
         }
