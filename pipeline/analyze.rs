@@ -473,6 +473,11 @@ impl Analyzer {
 
     /// Term ids of `text` (ids into this analyzer's own interner): words, then n-grams.
     fn ids(&mut self, text: &str) -> Vec<u32> {
+        self.ids_and_words(text).0
+    }
+
+    /// [`Analyzer::ids`], and how many of them, at the front, are words.
+    fn ids_and_words(&mut self, text: &str) -> (Vec<u32>, usize) {
         let mut ids = Vec::new();
         self.scan(text, |id, _, _| ids.push(id));
         let n_words = ids.len();
@@ -487,15 +492,22 @@ impl Analyzer {
                 ids.push(id);
             }
         }
-        ids
+        (ids, n_words)
     }
 
     /// The terms of `text`: word terms followed by their n-grams up to `ngram_max`.
     pub fn terms(&mut self, text: &str) -> Vec<String> {
-        self.ids(text)
+        self.terms_and_words(text).0
+    }
+
+    /// [`Analyzer::terms`], and how many of them, at the front, are the words (in order).
+    pub fn terms_and_words(&mut self, text: &str) -> (Vec<String>, usize) {
+        let (ids, words) = self.ids_and_words(text);
+        let terms = ids
             .into_iter()
             .map(|id| self.terms[id as usize].clone())
-            .collect()
+            .collect();
+        (terms, words)
     }
 
     /// Analyzes texts for a fitted vocabulary: each text's terms as the columns `column`

@@ -25,7 +25,7 @@ use crate::reduce::{cosine, FittedReduction};
 use crate::segment::Passage;
 use crate::tfidf::{FittedTfIdf, SparseRow};
 
-/// A term as vocabulary columns: one per word of a phrase, sorted, without repeats.
+/// A term as columns: one per word of a phrase, in order.
 pub type Phrase = Vec<u32>;
 
 /// What makes a sentence evidence, as columns; part of the fitted model.
@@ -61,8 +61,8 @@ impl EvidenceTerms {
         let mut analyze = |phrases: &[String]| -> Vec<Vec<String>> {
             phrases
                 .iter()
-                .map(|p| analyzer.terms(p))
-                .filter(|words| !words.is_empty())
+                .map(|p| analyzer.tokens(p).into_iter().map(|t| t.term).collect())
+                .filter(|words: &Vec<String>| !words.is_empty())
                 .collect()
         };
         let focus_words = analyze(focus);
@@ -86,13 +86,9 @@ impl EvidenceTerms {
             let mut out: Vec<Phrase> = words
                 .iter()
                 .map(|w| {
-                    let mut columns: Phrase = w
-                        .iter()
+                    w.iter()
                         .map(|w| terms.column(w, tfidf).expect("every word has a column"))
-                        .collect();
-                    columns.sort_unstable();
-                    columns.dedup();
-                    columns
+                        .collect()
                 })
                 .collect();
             out.sort();
@@ -176,11 +172,23 @@ pub struct Evidence {
     pub sentence: Range<usize>,
 }
 
-/// Whether some phrase has every one of its columns in `columns` (sorted).
+/// Whether some phrase has every one of its columns in `columns` (sorted): a text that
+/// does not hold a phrase cannot say it.
 fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
     phrases
         .iter()
         .any(|p| p.iter().all(|c| columns.binary_search(c).is_ok()))
+}
+
+/// Whether some phrase is said in `words` (a text's words as columns, in order): its
+/// words one after another, stop words aside, as "war in Ukraine" is said in "Russia's war
+/// in Ukraine" but not in "Ukraine denied it, and the war went on".
+fn says(phrases: &[Phrase], words: &[Option<u32>]) -> bool {
+    phrases.iter().any(|p| {
+        words
+            .windows(p.len())
+            .any(|w| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
+    })
 }
 
 /// The sentences of a passage as byte ranges without surrounding white space (Unicode's
@@ -301,16 +309,15 @@ impl EvidenceTerms {
         // The sentence before, when it names the focus.
         let mut focus_before: Option<Range<usize>> = None;
         for range in sentences(text) {
-            let words = analyzer.terms(&text[range.clone()]);
-            let row = space.tfidf.transform(&words);
-            let mut extra: Vec<u32> = words
+            let (terms, n_words) = analyzer.terms_and_words(&text[range.clone()]);
+            let row = space.tfidf.transform(&terms);
+            // The sentence's words in order, as columns; a word that is neither in the
+            // vocabulary nor an evidence word is `None`, which no phrase spans.
+            let words: Vec<Option<u32>> = terms[..n_words]
                 .iter()
-                .filter_map(|w| self.extra_column(w, space.tfidf.vocabulary.len()))
+                .map(|w| self.column(w, space.tfidf))
                 .collect();
-            extra.sort_unstable();
-            extra.dedup();
-            let columns = with_extra(&row, &extra);
-            let focus_here = self.names_focus(&columns);
+            let focus_here = !self.focus_required || says(&self.focus, &words);
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -329,7 +336,7 @@ impl EvidenceTerms {
             };
             let mut vector = None;
             for (theme, seeds) in self.seeds.iter().enumerate() {
-                if !holds(seeds, &columns) {
+                if !says(seeds, &words) {
                     continue;
                 }
                 let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
@@ -362,15 +369,48 @@ impl EvidenceTerms {
         if self.seeds.is_empty() {
             return vec![None; passages.len()];
         }
-        if passages.len() <= CHUNK {
-            return (0..passages.len())
+        let mut found: Vec<Option<Evidence>> = if passages.len() <= CHUNK {
+            (0..passages.len())
                 .map(|i| {
                     let (text, row, extra) = (&passages[i].text, &rows[i], &extras[i]);
                     self.find(text, row, extra, analyzer, space)
                 })
-                .collect();
+                .collect()
+        } else {
+            self.find_parallel(passages, rows, extras, analyzer, space)
+        };
+        // A heading needs no focus, but it announces what follows: it keeps its theme only
+        // when the next paragraph of its article holds one of that theme's seed terms. That
+        // tells a section heading ("The Syria factor") from a site's tagline or a teaser
+        // that happens to hold a seed word.
+        for i in 0..found.len() {
+            let Some(theme) = found[i].as_ref().map(|e| e.theme) else {
+                continue;
+            };
+            let columns = |j: usize| with_extra(&rows[j], &extras[j]);
+            if is_heading(&passages[i].text) && !self.names_focus(&columns(i)) {
+                let announced = passages
+                    .get(i + 1)
+                    .is_some_and(|next| next.doc == passages[i].doc)
+                    && holds(&self.seeds[theme], &columns(i + 1));
+                if !announced {
+                    found[i] = None;
+                }
+            }
         }
-        let analyzer = &*analyzer;
+        found
+    }
+
+    /// [`EvidenceTerms::find`] for many passages, in parallel, a fork of `analyzer` per
+    /// chunk.
+    fn find_parallel(
+        &self,
+        passages: &[Passage],
+        rows: &[SparseRow],
+        extras: &[Vec<u32>],
+        analyzer: &Analyzer,
+        space: Space,
+    ) -> Vec<Option<Evidence>> {
         passages
             .par_chunks(CHUNK)
             .zip(rows.par_chunks(CHUNK))
@@ -518,17 +558,41 @@ mod tests {
     }
 
     #[test]
-    fn a_seed_phrase_needs_all_its_words() {
-        // "ties" alone (the first sentence) and "diplomatic" alone (the second) are not
-        // "diplomatic ties"; both words in one sentence, in any order, are.
+    fn a_seed_phrase_is_its_words_one_after_another() {
+        // "ties" alone and "diplomatic" alone are not "diplomatic ties", nor are both words
+        // apart or in the other order; stop words between them do not count.
         let texts = [
             "Russia cut its ties with the club. Russia sent a diplomatic note.",
             "Russia has diplomatic ties with many states.",
+            "Russia's ties to Kabul are diplomatic in name only.",
+            "Russia has diplomatic and trade ties with Kabul.",
+            "Russia restored diplomatic and ties, a typo.",
             "The weather was cold.",
         ];
         let mut f = Fixture::new(&texts, &["diplomatic ties"], &["Russia"]);
-        assert_eq!(f.find(0), None);
+        assert_eq!(f.find(0), None, "one word in each sentence");
         assert!(f.find(1).is_some());
+        assert_eq!(f.find(2), None, "the other order");
+        assert_eq!(f.find(3), None, "a word between");
+        assert!(f.find(4).is_some(), "only a stop word between");
+    }
+
+    #[test]
+    fn phrases_are_words_even_when_the_analyzer_makes_n_grams() {
+        let settings = AnalyzerSettings {
+            ngram_max: 2,
+            ..Default::default()
+        };
+        let mut analyzer = Analyzer::new(settings).unwrap();
+        let docs = vec![analyzer.terms("Russia has diplomatic ties with Kabul.")];
+        let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
+        let seeds = ["diplomatic ties".to_string()];
+        let terms = EvidenceTerms::new(&[], &[&seeds], &mut analyzer, &tfidf);
+        let columns = |w: &str| tfidf.column(w).unwrap();
+        assert_eq!(
+            terms.seeds,
+            [vec![vec![columns("diplomat"), columns("tie")]]]
+        );
     }
 
     #[test]
@@ -626,38 +690,70 @@ mod tests {
         );
     }
 
+    /// [`EvidenceTerms::find_all`] over the fixture's texts `order` (indices, repeats
+    /// allowed), each in the document `docs` gives it.
+    fn find_all(f: &mut Fixture, order: &[usize], docs: &[usize]) -> Vec<Option<Evidence>> {
+        let passages: Vec<Passage> = order
+            .iter()
+            .zip(docs)
+            .map(|(&i, &doc)| Passage {
+                doc,
+                start: 0,
+                end: f.texts[i].len(),
+                text: f.texts[i].clone(),
+                pieces: Vec::new(),
+            })
+            .collect();
+        let rows: Vec<SparseRow> = order.iter().map(|&i| f.rows[i].clone()).collect();
+        f.terms.find_all(
+            &passages,
+            &rows,
+            &vec![Vec::new(); order.len()],
+            &mut f.analyzer,
+            Space {
+                tfidf: &f.tfidf,
+                reduction: &f.reduction,
+                anchors: f.anchors.view(),
+            },
+        )
+    }
+
     #[test]
     fn find_all_matches_find_passage_by_passage_in_one_chunk_or_many() {
         let mut f = Fixture::new(&TEXTS, &SEED, &["Russia"]);
         // One article's passages are read by the analyzer itself; more than a chunk's, in
         // parallel by forks.
         for n in [TEXTS.len(), CHUNK + TEXTS.len()] {
-            let passages: Vec<Passage> = (0..n)
-                .map(|i| Passage {
-                    doc: 0,
-                    start: 0,
-                    end: TEXTS[i % TEXTS.len()].len(),
-                    text: TEXTS[i % TEXTS.len()].to_string(),
-                    pieces: Vec::new(),
-                })
-                .collect();
-            let rows: Vec<SparseRow> = (0..n).map(|i| f.rows[i % TEXTS.len()].clone()).collect();
-            let all = f.terms.find_all(
-                &passages,
-                &rows,
-                &vec![Vec::new(); n],
-                &mut f.analyzer,
-                Space {
-                    tfidf: &f.tfidf,
-                    reduction: &f.reduction,
-                    anchors: f.anchors.view(),
-                },
-            );
+            let order: Vec<usize> = (0..n).map(|i| i % TEXTS.len()).collect();
+            let all = find_all(&mut f, &order, &vec![0; n]);
             assert_eq!(all.len(), n);
             for (i, found) in all.iter().enumerate() {
                 assert_eq!(found, &f.find(i % TEXTS.len()), "passage {i} of {n}");
             }
             assert!(all[0].is_some());
         }
+    }
+
+    #[test]
+    fn a_heading_keeps_its_theme_only_when_the_next_paragraph_holds_a_seed_term() {
+        let texts = [
+            "The Taliban factor",
+            "Former members of the Taliban founded the group.",
+            "The weather was cold and the concert was cancelled.",
+            "Russia and the Taliban factor",
+        ];
+        let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
+        assert!(f.find(0).is_some(), "a heading on its own");
+        let all = find_all(&mut f, &[0, 1, 0, 2, 0], &[0, 0, 0, 0, 0]);
+        assert!(all[0].is_some(), "the next paragraph is about the Taliban");
+        assert_eq!(all[2], None, "the next paragraph is about something else");
+        assert_eq!(all[4], None, "no paragraph follows");
+        let all = find_all(&mut f, &[0, 1], &[0, 1]);
+        assert_eq!(all[0], None, "the next paragraph is another document's");
+        let all = find_all(&mut f, &[3, 2], &[0, 0]);
+        assert!(
+            all[0].is_some(),
+            "a heading that names the focus needs no context"
+        );
     }
 }
