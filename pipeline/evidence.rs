@@ -702,6 +702,7 @@ mod tests {
                 end: f.texts[i].len(),
                 text: f.texts[i].clone(),
                 pieces: Vec::new(),
+                speaker: 0,
             })
             .collect();
         let rows: Vec<SparseRow> = order.iter().map(|&i| f.rows[i].clone()).collect();

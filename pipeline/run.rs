@@ -445,7 +445,7 @@ pub fn fit_with_progress(
     let mut analyzer_settings = settings.analyzer.clone();
     analyzer_settings.aliases = themes.all_aliases();
     let mut analyzer = Analyzer::new(analyzer_settings)?;
-    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    let texts: Vec<&str> = passages.iter().map(Passage::content).collect();
     let analyzed = analyzer.analyze_corpus(&texts);
     clock.begin("tfidf");
 
@@ -686,7 +686,7 @@ pub fn classify(
     let (passages, dropped) = segment(&corpus.documents, boilerplate, model.unit);
     clock.begin("analyze");
     let mut analyzer = model.analyzer()?;
-    let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+    let texts: Vec<&str> = passages.iter().map(Passage::content).collect();
     let vocabulary = model.tfidf.vocabulary.len();
     let term_columns = analyzer.analyze_columns(&texts, &|t| {
         (model.tfidf.column(t)).or_else(|| model.evidence.extra_column(t, vocabulary))

@@ -32,6 +32,46 @@ pub struct Passage {
     /// For a whole-document unit, where each kept paragraph starts, as (offset in `text`,
     /// offset in the document); empty when `text` is the document's bytes `start..end`.
     pub pieces: Vec<(usize, usize)>,
+    /// The length in bytes of a speaker label that opens `text` ("KARIMOVA: "), which is
+    /// left out of the analysis: in a transcript the speakers' names would otherwise
+    /// be the most distinctive terms of the passages and name discovered themes. Zero
+    /// when there is none.
+    pub speaker: usize,
+}
+
+impl Passage {
+    /// The text that is analyzed: `text` without its speaker label.
+    pub fn content(&self) -> &str {
+        &self.text[self.speaker..]
+    }
+}
+
+/// A label that may name a speaker: one to three capitalised words and a colon at the
+/// start of a paragraph ("Horizon:", "Alex Doe:", "REYES-AMADOR:").
+fn speaker_label(text: &str) -> Option<&str> {
+    static LABEL: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"^\p{Lu}[\p{L}\p{M}'’.\-]*(\s\p{Lu}[\p{L}\p{M}'’.\-]*){0,2}:\s+")
+            .expect("a valid pattern")
+    });
+    LABEL.find(text).map(|m| m.as_str())
+}
+
+/// Speaker labels: those that open at least two paragraphs of the same document, so that
+/// a one-off "Syria: the long shadow" stays part of its heading.
+fn mark_speakers(kept: &mut [Passage]) {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for p in kept.iter() {
+        if let Some(label) = speaker_label(&p.text) {
+            *counts.entry(label.trim_end().to_string()).or_default() += 1;
+        }
+    }
+    for p in kept.iter_mut() {
+        if let Some(label) = speaker_label(&p.text) {
+            if counts[label.trim_end()] >= 2 {
+                p.speaker = label.len();
+            }
+        }
+    }
 }
 
 impl Passage {
@@ -333,11 +373,15 @@ pub fn segment(
                     end,
                     text: text.to_string(),
                     pieces: Vec::new(),
+                    speaker: 0,
                 }),
             }
         }
         match unit {
-            Unit::Passage => passages.extend(kept),
+            Unit::Passage => {
+                mark_speakers(&mut kept);
+                passages.extend(kept);
+            }
             Unit::Document => {
                 // The whole document as one unit: its span runs from the first kept
                 // paragraph to the last; the text joins only the kept paragraphs.
@@ -357,6 +401,7 @@ pub fn segment(
                         end: last.end,
                         text,
                         pieces,
+                        speaker: 0,
                     });
                 }
             }
@@ -423,6 +468,32 @@ mod tests {
             Analysts expect more attacks.\n";
         assert_eq!(wrap_width(per_line), None);
         assert_eq!(paragraph_spans(per_line).len(), 6);
+    }
+
+    #[test]
+    fn speaker_labels_that_open_several_paragraphs_are_left_out_of_the_analysis() {
+        let text = "HOST: Why Russia?\n\nJane Doe: Syria, mostly.\n\n\
+            Syria: the long shadow\n\nHOST: And Chechnya?\n\nJane Doe: That too.\n\n\
+            Moscow: a city in mourning.";
+        let (passages, _) = segment(&[doc(text)], &Boilerplate::builtin(), Unit::Passage);
+        let content: Vec<&str> = passages.iter().map(Passage::content).collect();
+        assert_eq!(
+            content,
+            [
+                "Why Russia?",
+                "Syria, mostly.",
+                "Syria: the long shadow",
+                "And Chechnya?",
+                "That too.",
+                "Moscow: a city in mourning."
+            ]
+        );
+        assert!(
+            passages[0].text.starts_with("HOST: "),
+            "the text keeps its label"
+        );
+        let (whole, _) = segment(&[doc(text)], &Boilerplate::builtin(), Unit::Document);
+        assert_eq!(whole[0].content(), whole[0].text);
     }
 
     #[test]
