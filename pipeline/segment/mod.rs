@@ -222,16 +222,17 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
         }
         let start = line_start + (line.len() - line.trim_start().len());
         let end = start + trimmed.len();
-        let continues = previous.is_some_and(|before| {
-            let first_word = trimmed.split_whitespace().next().unwrap_or_default();
-            trimmed.chars().next().is_some_and(char::is_lowercase)
-                || width.is_some_and(|w| {
-                    let chars = before.chars().count();
-                    chars <= w
-                        && (chars + 1 + first_word.chars().count() > w
-                            || (chars + WRAP_SLACK >= w && !ends_sentence(before)))
-                })
-        });
+        let continues = !starts_item(trimmed)
+            && previous.is_some_and(|before| {
+                let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+                trimmed.chars().next().is_some_and(char::is_lowercase)
+                    || width.is_some_and(|w| {
+                        let chars = before.chars().count();
+                        chars <= w
+                            && (chars + 1 + first_word.chars().count() > w
+                                || (chars + WRAP_SLACK >= w && !ends_sentence(before)))
+                    })
+            });
         match spans.last_mut() {
             Some(last) if continues => last.1 = end,
             _ => spans.push((start, end)),
@@ -251,7 +252,7 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
 /// The width a text is hard-wrapped at, if it is: the longest of its lines that break off
 /// mid-sentence (no closing punctuation) with the paragraph going on in the next line,
 /// when at least [`WRAPPED_LINES`] such lines are within [`WRAP_SLACK`] characters of it
-/// and it is at most [`MAX_WRAP_WIDTH`]. Wrapping fills lines to nearly the same width,
+/// and it lies between [`MIN_WRAP_WIDTH`] and [`MAX_WRAP_WIDTH`]. Wrapping fills lines to nearly the same width,
 /// which headings and one-paragraph-per-line articles do not.
 fn wrap_width(text: &str) -> Option<usize> {
     let all: Vec<&str> = lines(text).map(|(_, l)| l.trim()).collect();
@@ -263,9 +264,24 @@ fn wrap_width(text: &str) -> Option<usize> {
         .map(|l| l.chars().count())
         .filter(|&n| n <= MAX_WRAP_WIDTH)
         .collect();
+    // Short lines that break off mid-sentence are a page's furniture (names, dates,
+    // menus), not wrapping: no one wraps text that narrow.
     let width = *broken.iter().max()?;
     let near = broken.iter().filter(|&&n| n + WRAP_SLACK >= width).count();
-    (near >= WRAPPED_LINES).then_some(width)
+    (near >= WRAPPED_LINES && width >= MIN_WRAP_WIDTH).then_some(width)
+}
+
+/// Whether a line starts an item of a list ("- ", "• ", "3. "): it never continues the
+/// line before, however that one ends.
+fn starts_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    if digits > 0 {
+        return (rest.starts_with(". ") || rest.starts_with(") ")) && digits <= 3;
+    }
+    ["- ", "– ", "— ", "• ", "* ", "· "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
 }
 
 /// Whether a line ends as a sentence or a clause does.
@@ -273,6 +289,8 @@ fn ends_sentence(line: &str) -> bool {
     line.ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', ')', '…'])
 }
 
+/// The fewest characters per line that [`wrap_width`] takes for hard wrapping.
+const MIN_WRAP_WIDTH: usize = 40;
 /// The most characters per line that [`wrap_width`] takes for hard wrapping.
 const MAX_WRAP_WIDTH: usize = 100;
 /// How many lines must break off near the wrap width.
@@ -468,6 +486,28 @@ mod tests {
             Analysts expect more attacks.\n";
         assert_eq!(wrap_width(per_line), None);
         assert_eq!(paragraph_spans(per_line).len(), 6);
+
+        let comments = "Jane Roe\nMar 27\nGreat piece, thank you.\n\n\
+            John Doe\nMar 28\nWhat about the Taliban?\n\nAnn Poe\nMar 29\nAgreed.\n";
+        assert_eq!(
+            wrap_width(comments),
+            None,
+            "names and dates are not wrapping"
+        );
+        assert_eq!(paragraph_spans(comments).len(), 9);
+
+        let list = format!(
+            "{}\n- the first point, which is long enough to look like a wrapped line\n\
+             - the second point\n2. a numbered one\n",
+            "Some text that is wrapped at the same width as the others in here\n".repeat(3)
+        );
+        assert!(wrap_width(&list).is_some());
+        let items: Vec<&str> = paragraph_spans(&list)
+            .iter()
+            .map(|&(s, e)| &list[s..e])
+            .collect();
+        assert_eq!(items.len(), 4, "{items:?}");
+        assert_eq!(items[3], "2. a numbered one");
     }
 
     #[test]
@@ -659,8 +699,6 @@ mod tests {
             ("Topics: Security · Europe", "navigation"),
             ("News | Sport | Weather | Culture | Opinion", "navigation"),
             ("Home · World · Business · Science", "navigation"),
-            ("THE EVENING COURIER", "masthead or section label"),
-            ("WORLD / ANALYSIS", "masthead or section label"),
             ("Opinion | Our view", "masthead or section label"),
             ("March 4, 2024 · 6 min read", "timestamp"),
         ];
@@ -692,6 +730,8 @@ mod tests {
             "Listen to the warnings, the analysts said, and the pattern is plain.",
             "Analysts said the group wanted to punish Russia for Syria | a claim others doubted, and one the Kremlin rejected outright in a statement.",
             "ISIS-K: WHY RUSSIA?",
+            "MISSED SIGNALS",
+            "THE CENTRAL ASIAN PIPELINE",
             "The Kremlin said it would donate to the families of the victims, and asked others to donate.",
             "Opinion | Russia was warned about the attack and was too busy to listen",
             "Syria, Chechnya, Afghanistan: the group's list of grievances is long.",
