@@ -3,11 +3,12 @@
 //! A paragraph that only mentions a theme's words ("former members of the Pakistani
 //! Taliban founded the group") is background; one that argues the theme ties those words to
 //! what the analysis is about ("Russia supports the Taliban, whom the group fights"). So a
-//! sentence is evidence for a named theme when it holds one of the theme's seed terms (every
-//! word of a seed phrase such as "civil war", not just "war") and, when the themes file names
-//! a `focus` (the subject of the question, such as the country attacked), one of the focus
-//! terms as well, in that sentence or the one before it; a heading needs no focus, since it
-//! is read in its article's context. Its strength is the cosine similarity between
+//! sentence is evidence for a named theme when it says one of the theme's seed terms (the
+//! words of a seed phrase such as "civil war" one after another, not just "war") and, when
+//! the themes file names a `focus` (the subject of the question, such as the country
+//! attacked), one of the focus terms as well, in that sentence or the one before it. A
+//! heading needs no focus, since it is read in its article's context, but it needs the
+//! paragraph after it to hold the theme's seed terms. Its strength is the cosine similarity between
 //! the sentence's reduced TF-IDF vector and the theme's seed vector, and a passage's
 //! evidence is its strongest sentence: the one the output cites, so that every named
 //! assignment can be checked against the words behind it.
@@ -294,7 +295,7 @@ impl EvidenceTerms {
         analyzer: &mut Analyzer,
         space: Space,
     ) -> Option<Evidence> {
-        // A focus that names nothing in the vocabulary admits no sentence, headings included.
+        // A focus made only of stop words admits no sentence, headings included.
         if self.focus_required && self.focus.is_empty() {
             return None;
         }
@@ -310,14 +311,22 @@ impl EvidenceTerms {
         let mut focus_before: Option<Range<usize>> = None;
         for range in sentences(text) {
             let (terms, n_words) = analyzer.terms_and_words(&text[range.clone()]);
-            let row = space.tfidf.transform(&terms);
-            // The sentence's words in order, as columns; a word that is neither in the
-            // vocabulary nor an evidence word is `None`, which no phrase spans.
-            let words: Vec<Option<u32>> = terms[..n_words]
-                .iter()
-                .map(|w| self.column(w, space.tfidf))
-                .collect();
-            let focus_here = !self.focus_required || says(&self.focus, &words);
+            // The sentence's terms as columns, its words first and in order; a word that is
+            // neither in the vocabulary nor an evidence word is `None`, which no phrase
+            // spans.
+            let columns: Vec<Option<u32>> =
+                terms.iter().map(|t| self.column(t, space.tfidf)).collect();
+            let vocabulary = space.tfidf.vocabulary.len() as u32;
+            let row = space.tfidf.transform_columns(
+                columns
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&c| c < vocabulary)
+                    .collect(),
+            );
+            let words = &columns[..n_words];
+            let focus_here = !self.focus_required || says(&self.focus, words);
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -336,7 +345,7 @@ impl EvidenceTerms {
             };
             let mut vector = None;
             for (theme, seeds) in self.seeds.iter().enumerate() {
-                if !says(seeds, &words) {
+                if !says(seeds, words) {
                     continue;
                 }
                 let vector = vector.get_or_insert_with(|| space.reduction.project(&row));

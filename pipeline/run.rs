@@ -689,7 +689,10 @@ pub fn classify(
     let texts: Vec<&str> = passages.iter().map(Passage::content).collect();
     let vocabulary = model.tfidf.vocabulary.len();
     let term_columns = analyzer.analyze_columns(&texts, &|t| {
-        (model.tfidf.column(t)).or_else(|| model.evidence.extra_column(t, vocabulary))
+        model
+            .tfidf
+            .column(t)
+            .or_else(|| model.evidence.extra_column(t, vocabulary))
     });
     clock.begin("tfidf");
     let (rows, extras): (Vec<SparseRow>, Vec<Vec<u32>>) = term_columns

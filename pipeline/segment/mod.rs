@@ -144,6 +144,8 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct Boilerplate {
     rules: Vec<Rule>,
+    /// Every rule's pattern, tested in one pass over a paragraph.
+    set: regex::RegexSet,
 }
 
 impl Boilerplate {
@@ -188,15 +190,19 @@ impl Boilerplate {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { rules })
+        let set = regex::RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
+            .map_err(|e| config_error(e.to_string()))?;
+        Ok(Self { rules, set })
     }
 
     /// The reason of the first rule that matches `paragraph`, if any.
     pub fn reason(&self, paragraph: &str) -> Option<&str> {
         let chars = paragraph.chars().count();
-        self.rules
+        self.set
+            .matches(paragraph)
             .iter()
-            .find(|r| chars <= r.max_chars && r.pattern.is_match(paragraph))
+            .map(|i| &self.rules[i])
+            .find(|r| chars <= r.max_chars)
             .map(|r| r.reason.as_str())
     }
 }
@@ -739,6 +745,15 @@ mod tests {
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");
         }
+    }
+
+    /// A Unicode word boundary would take the whole rule set off the regex engine's fast
+    /// path (80 times slower on the seeds).
+    #[test]
+    fn built_in_rules_write_word_boundaries_in_ascii() {
+        let bare = DEFAULT_BOILERPLATE.replace("(?-u:\\b)", "");
+        let comments: String = bare.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(bare.matches("\\b").count(), comments.matches("\\b").count());
     }
 
     #[test]
