@@ -39,13 +39,6 @@ pub struct Passage {
     pub speaker: usize,
 }
 
-impl Passage {
-    /// The text that is analyzed: `text` without its speaker label.
-    pub fn content(&self) -> &str {
-        &self.text[self.speaker..]
-    }
-}
-
 /// A label that may name a speaker: one to three capitalised words and a colon at the
 /// start of a paragraph ("Horizon:", "Alex Doe:", "REYES-AMADOR:").
 fn speaker_label(text: &str) -> Option<&str> {
@@ -75,6 +68,11 @@ fn mark_speakers(kept: &mut [Passage]) {
 }
 
 impl Passage {
+    /// The text that is analyzed: `text` without its speaker label.
+    pub fn content(&self) -> &str {
+        &self.text[self.speaker..]
+    }
+
     /// The document's byte range of a range of `text` that lies within one paragraph (a
     /// sentence never spans the blank line between two).
     pub fn source_range(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
@@ -258,8 +256,10 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
 /// The width a text is hard-wrapped at, if it is: the longest of its lines that break off
 /// mid-sentence (no closing punctuation) with the paragraph going on in the next line,
 /// when at least [`WRAPPED_LINES`] such lines are within [`WRAP_SLACK`] characters of it
-/// and it lies between [`MIN_WRAP_WIDTH`] and [`MAX_WRAP_WIDTH`]. Wrapping fills lines to nearly the same width,
-/// which headings and one-paragraph-per-line articles do not.
+/// and it lies between [`MIN_WRAP_WIDTH`] and [`MAX_WRAP_WIDTH`]. Wrapping fills lines to
+/// nearly the same width, which headings and one-paragraph-per-line articles do not; and
+/// short lines that break off mid-sentence are a page's furniture (names, dates, menus),
+/// as no one wraps text that narrow.
 fn wrap_width(text: &str) -> Option<usize> {
     let all: Vec<&str> = lines(text).map(|(_, l)| l.trim()).collect();
     let broken: Vec<usize> = all
@@ -270,8 +270,6 @@ fn wrap_width(text: &str) -> Option<usize> {
         .map(|l| l.chars().count())
         .filter(|&n| n <= MAX_WRAP_WIDTH)
         .collect();
-    // Short lines that break off mid-sentence are a page's furniture (names, dates,
-    // menus), not wrapping: no one wraps text that narrow.
     let width = *broken.iter().max()?;
     let near = broken.iter().filter(|&&n| n + WRAP_SLACK >= width).count();
     (near >= WRAPPED_LINES && width >= MIN_WRAP_WIDTH).then_some(width)
