@@ -113,7 +113,7 @@ impl EvidenceTerms {
     }
 
     /// The column of an analyzed word: its vocabulary column, or its extra column.
-    fn column(&self, word: &str, tfidf: &FittedTfIdf) -> Option<u32> {
+    pub fn column(&self, word: &str, tfidf: &FittedTfIdf) -> Option<u32> {
         tfidf
             .column(word)
             .or_else(|| self.extra_column(word, tfidf.vocabulary.len()))
@@ -171,6 +171,9 @@ pub struct Evidence {
     /// Byte range of the sentence in the passage's text (without surrounding white space),
     /// from the sentence before when that is the one that names the focus.
     pub sentence: Range<usize>,
+    /// Whether the sentence is a heading that does not name the focus: it is evidence only
+    /// if the paragraph after it holds the theme's seed terms ([`EvidenceTerms::find_all`]).
+    pub needs_context: bool,
 }
 
 /// Whether some phrase has every one of its columns in `columns` (sorted): a text that
@@ -285,9 +288,10 @@ impl EvidenceTerms {
     ///
     /// The focus may be named in the sentence itself or in the one before it: a topic
     /// sentence often names the subject ("Russia's own history also plays a part.") and
-    /// the next one argues the motive. A heading needs no focus at all: it is read in
-    /// the context of its article, and has no room to name the subject again.
-    pub fn find(
+    /// the next one argues the motive. A heading needs no focus here: it is read in the
+    /// context of its article, and has no room to name the subject again; whether that
+    /// context bears it out is [`EvidenceTerms::find_all`]'s to check.
+    fn find(
         &self,
         text: &str,
         row: &SparseRow,
@@ -355,6 +359,7 @@ impl EvidenceTerms {
                         theme,
                         score,
                         sentence: cited.clone(),
+                        needs_context: heading && !focus_here,
                     });
                 }
             }
@@ -362,11 +367,12 @@ impl EvidenceTerms {
         best
     }
 
-    /// [`EvidenceTerms::find`] for every passage; the result does not depend on the
-    /// number of threads, as caching is invisible in the terms. Passages of one chunk (one
-    /// article's, say) are read by `analyzer` itself, with the caches it has warmed: a fork
-    /// would copy those caches, which costs more than that article's evidence. More are
-    /// read in parallel, a fork per chunk.
+    /// Each passage's strongest evidence ([`EvidenceTerms::find`] on its text without a
+    /// speaker's label), and a heading's only if the paragraph after it bears it out. The
+    /// result does not depend on the number of threads, as caching is invisible in the
+    /// terms. Passages of one chunk (one article's, say) are read by `analyzer` itself,
+    /// with the caches it has warmed: a fork would copy those caches, which costs more than
+    /// that article's evidence. More are read in parallel, a fork per chunk.
     pub fn find_all(
         &self,
         passages: &[Passage],
@@ -380,34 +386,51 @@ impl EvidenceTerms {
         }
         let mut found: Vec<Option<Evidence>> = if passages.len() <= CHUNK {
             (0..passages.len())
-                .map(|i| {
-                    let (text, row, extra) = (&passages[i].text, &rows[i], &extras[i]);
-                    self.find(text, row, extra, analyzer, space)
-                })
+                .map(|i| self.find_in(&passages[i], &rows[i], &extras[i], analyzer, space))
                 .collect()
         } else {
             self.find_parallel(passages, rows, extras, analyzer, space)
         };
         // A heading needs no focus, but it announces what follows: it keeps its theme only
-        // when the next paragraph of its article holds one of that theme's seed terms. That
-        // tells a section heading ("The Syria factor") from a site's tagline or a teaser
-        // that happens to hold a seed word.
+        // when the next paragraph of its article holds the words of one of that theme's
+        // seed terms. That tells a section heading ("The Syria factor") from a site's
+        // tagline or a teaser that happens to hold a seed word.
         for i in 0..found.len() {
-            let Some(theme) = found[i].as_ref().map(|e| e.theme) else {
+            let Some(theme) = found[i]
+                .as_ref()
+                .filter(|e| e.needs_context)
+                .map(|e| e.theme)
+            else {
                 continue;
             };
-            let columns = |j: usize| with_extra(&rows[j], &extras[j]);
-            if is_heading(&passages[i].text) && !self.names_focus(&columns(i)) {
-                let announced = passages
-                    .get(i + 1)
-                    .is_some_and(|next| next.doc == passages[i].doc)
-                    && holds(&self.seeds[theme], &columns(i + 1));
-                if !announced {
-                    found[i] = None;
-                }
+            let announced = passages
+                .get(i + 1)
+                .is_some_and(|next| next.doc == passages[i].doc)
+                && holds(
+                    &self.seeds[theme],
+                    &with_extra(&rows[i + 1], &extras[i + 1]),
+                );
+            if !announced {
+                found[i] = None;
             }
         }
         found
+    }
+
+    /// [`EvidenceTerms::find`] on a passage's text without its speaker's label, with the
+    /// cited range in the whole text.
+    fn find_in(
+        &self,
+        passage: &Passage,
+        row: &SparseRow,
+        extra: &[u32],
+        analyzer: &mut Analyzer,
+        space: Space,
+    ) -> Option<Evidence> {
+        let mut found = self.find(passage.content(), row, extra, analyzer, space)?;
+        found.sentence =
+            found.sentence.start + passage.speaker..found.sentence.end + passage.speaker;
+        Some(found)
     }
 
     /// [`EvidenceTerms::find`] for many passages, in parallel, a fork of `analyzer` per
@@ -427,10 +450,7 @@ impl EvidenceTerms {
             .flat_map_iter(|((passages, rows), extras)| {
                 let mut worker = analyzer.fork();
                 (0..passages.len())
-                    .map(|i| {
-                        let (text, row, extra) = (&passages[i].text, &rows[i], &extras[i]);
-                        self.find(text, row, extra, &mut worker, space)
-                    })
+                    .map(|i| self.find_in(&passages[i], &rows[i], &extras[i], &mut worker, space))
                     .collect::<Vec<_>>()
             })
             .collect()
@@ -503,11 +523,7 @@ mod tests {
         fn classify(&mut self, text: &str) -> Option<Evidence> {
             let vocabulary = self.tfidf.vocabulary.len();
             let (tfidf, terms) = (&self.tfidf, &self.terms);
-            let column = |w: &str| {
-                tfidf
-                    .column(w)
-                    .or_else(|| terms.extra_column(w, vocabulary))
-            };
+            let column = |w: &str| terms.column(w, tfidf);
             let columns = self.analyzer.analyze_columns(&[text], &column);
             let (columns, extra) = split_extra(columns[0].clone(), vocabulary);
             let row = self.tfidf.transform_columns(columns);
@@ -702,16 +718,27 @@ mod tests {
     /// [`EvidenceTerms::find_all`] over the fixture's texts `order` (indices, repeats
     /// allowed), each in the document `docs` gives it.
     fn find_all(f: &mut Fixture, order: &[usize], docs: &[usize]) -> Vec<Option<Evidence>> {
+        find_all_with_speakers(f, order, docs, &vec![0; order.len()])
+    }
+
+    /// [`find_all`] with a speaker's label of `speakers[i]` bytes opening passage `i`.
+    fn find_all_with_speakers(
+        f: &mut Fixture,
+        order: &[usize],
+        docs: &[usize],
+        speakers: &[usize],
+    ) -> Vec<Option<Evidence>> {
         let passages: Vec<Passage> = order
             .iter()
             .zip(docs)
-            .map(|(&i, &doc)| Passage {
+            .zip(speakers)
+            .map(|((&i, &doc), &speaker)| Passage {
                 doc,
                 start: 0,
                 end: f.texts[i].len(),
                 text: f.texts[i].clone(),
                 pieces: Vec::new(),
-                speaker: 0,
+                speaker,
             })
             .collect();
         let rows: Vec<SparseRow> = order.iter().map(|&i| f.rows[i].clone()).collect();
@@ -742,6 +769,25 @@ mod tests {
             }
             assert!(all[0].is_some());
         }
+    }
+
+    #[test]
+    fn a_speakers_label_is_not_read_as_the_focus_and_citations_keep_file_offsets() {
+        let texts = [
+            "PUTIN: The Taliban rule Kabul.",
+            "Putin courts the Taliban.",
+        ];
+        let mut f = Fixture::new(&texts, &SEED, &["Putin"]);
+        let label = "PUTIN: ".len();
+        let found = find_all_with_speakers(&mut f, &[0, 1], &[0, 0], &[0, 0]);
+        assert!(found[0].is_some(), "read whole, the label names the focus");
+        let found = find_all_with_speakers(&mut f, &[0, 1], &[0, 0], &[label, 0]);
+        assert_eq!(found[0], None, "the label is not the speaker's words");
+        let text = "PUTIN: Putin courts the Taliban.";
+        let mut f = Fixture::new(&[text, texts[1]], &SEED, &["Putin"]);
+        let found = find_all_with_speakers(&mut f, &[0], &[0], &[label]);
+        let found = found[0].as_ref().expect("the focus in the speaker's words");
+        assert_eq!(&text[found.sentence.clone()], "Putin courts the Taliban.");
     }
 
     #[test]

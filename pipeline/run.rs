@@ -518,7 +518,12 @@ pub fn fit_with_progress(
             ));
         }
     }
-    if !themes.focus.is_empty() && !evidence_terms.focus.iter().any(in_corpus) {
+    if !themes.focus.is_empty() && evidence_terms.focus.is_empty() {
+        warnings.push(format!(
+            "focus {:?}: none of its terms has a word left once stop words are removed, so no passage takes a named theme",
+            themes.focus
+        ));
+    } else if !themes.focus.is_empty() && !evidence_terms.focus.iter().any(in_corpus) {
         warnings.push(format!(
             "focus {:?}: none of its terms occurs in the corpus, so no passage but a heading takes a named theme ({LATER})",
             themes.focus
@@ -688,12 +693,8 @@ pub fn classify(
     let mut analyzer = model.analyzer()?;
     let texts: Vec<&str> = passages.iter().map(Passage::content).collect();
     let vocabulary = model.tfidf.vocabulary.len();
-    let term_columns = analyzer.analyze_columns(&texts, &|t| {
-        model
-            .tfidf
-            .column(t)
-            .or_else(|| model.evidence.extra_column(t, vocabulary))
-    });
+    let term_columns =
+        analyzer.analyze_columns(&texts, &|t| model.evidence.column(t, &model.tfidf));
     clock.begin("tfidf");
     let (rows, extras): (Vec<SparseRow>, Vec<Vec<u32>>) = term_columns
         .into_par_iter()

@@ -134,7 +134,6 @@ struct RuleSpec {
 #[derive(Debug, Clone)]
 struct Rule {
     reason: String,
-    pattern: Regex,
     max_chars: usize,
 }
 
@@ -169,27 +168,26 @@ impl Boilerplate {
             message,
         };
         let file: RuleFile = toml::from_str(text).map_err(|e| config_error(e.to_string()))?;
+        // Each pattern is compiled on its own first, so that an error names its rule.
+        for (i, spec) in file.rule.iter().enumerate() {
+            Regex::new(&spec.pattern).map_err(|e| {
+                config_error(format!(
+                    "rule {} ({}): bad pattern: {e}",
+                    i + 1,
+                    spec.reason
+                ))
+            })?;
+        }
+        let set = regex::RegexSet::new(file.rule.iter().map(|r| &r.pattern))
+            .map_err(|e| config_error(format!("the rules together: {e}")))?;
         let rules = file
             .rule
             .into_iter()
-            .enumerate()
-            .map(|(i, spec)| {
-                let pattern = Regex::new(&spec.pattern).map_err(|e| {
-                    config_error(format!(
-                        "rule {} ({}): bad pattern: {e}",
-                        i + 1,
-                        spec.reason
-                    ))
-                })?;
-                Ok(Rule {
-                    reason: spec.reason,
-                    pattern,
-                    max_chars: spec.max_chars.unwrap_or(usize::MAX),
-                })
+            .map(|spec| Rule {
+                reason: spec.reason,
+                max_chars: spec.max_chars.unwrap_or(usize::MAX),
             })
-            .collect::<Result<Vec<_>>>()?;
-        let set = regex::RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
-            .map_err(|e| config_error(e.to_string()))?;
+            .collect();
         Ok(Self { rules, set })
     }
 
@@ -261,18 +259,26 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
 /// short lines that break off mid-sentence are a page's furniture (names, dates, menus),
 /// as no one wraps text that narrow.
 fn wrap_width(text: &str) -> Option<usize> {
-    let all: Vec<&str> = lines(text).map(|(_, l)| l.trim()).collect();
+    let all: Vec<(&str, usize)> = lines(text)
+        .map(|(_, l)| {
+            let l = l.trim();
+            (l, l.chars().count())
+        })
+        .collect();
+    // A wrapped line goes on in a line no longer than the wrapping makes them; a heading
+    // of a one-paragraph-per-line article is followed by a whole paragraph.
     let broken: Vec<usize> = all
         .windows(2)
-        .filter(|w| !w[0].is_empty() && !w[1].is_empty())
-        .map(|w| w[0])
-        .filter(|l| !ends_sentence(l))
-        .map(|l| l.chars().count())
-        .filter(|&n| n <= MAX_WRAP_WIDTH)
+        .filter(|w| w[0].1 > 0 && (1..=MAX_WRAP_WIDTH).contains(&w[1].1))
+        .filter(|w| w[0].1 <= MAX_WRAP_WIDTH && !ends_sentence(w[0].0))
+        .map(|w| w[0].1)
         .collect();
     let width = *broken.iter().max()?;
     let near = broken.iter().filter(|&&n| n + WRAP_SLACK >= width).count();
-    (near >= WRAPPED_LINES && width >= MIN_WRAP_WIDTH).then_some(width)
+    // Wrapped text has few lines longer than its width (paragraphs left unwrapped).
+    let lines = all.iter().filter(|(_, n)| *n > 0).count();
+    let longer = all.iter().filter(|(_, n)| *n > width).count();
+    (near >= WRAPPED_LINES && width >= MIN_WRAP_WIDTH && longer * 3 < lines).then_some(width)
 }
 
 /// Whether a line starts an item of a list ("- ", "• ", "3. "): it never continues the
@@ -491,6 +497,23 @@ mod tests {
         assert_eq!(wrap_width(per_line), None);
         assert_eq!(paragraph_spans(per_line).len(), 6);
 
+        // Headings of a one-paragraph-per-line article, each followed by its paragraph.
+        let paragraph = "The group has threatened Russia for years, and analysts say the attack \
+            drew on grievances that reach back decades, to wars fought long before most of \
+            the attackers were born, and to a propaganda that never let them be forgotten.";
+        let headings = [
+            "Why did ISIS-K target Russia and not the West",
+            "The long shadow of Russia's war in Syria",
+            "Chechnya and the North Caucasus",
+            "Moscow's courting of the Taliban",
+        ];
+        let article: String = headings
+            .iter()
+            .map(|h| format!("{h}\n{paragraph}\n"))
+            .collect();
+        assert_eq!(wrap_width(&article), None);
+        assert_eq!(paragraph_spans(&article).len(), 8);
+
         let comments = "Jane Roe\nMar 27\nGreat piece, thank you.\n\n\
             John Doe\nMar 28\nWhat about the Taliban?\n\nAnn Poe\nMar 29\nAgreed.\n";
         assert_eq!(
@@ -691,6 +714,8 @@ mod tests {
             ("Download the Daily Post app for alerts.", "share prompt"),
             ("Get our briefing in your inbox every Friday.", "share prompt"),
             ("Have a story idea? Send us your tips.", "contact prompt"),
+            ("Seen a claim we should check? Send it to our tipline.", "contact prompt"),
+            ("Get the briefing every morning. Sign up", "share prompt"),
             ("Letters to the editor: letters@example.org", "contact prompt"),
             ("Reporting by Jane Doe; editing by John Roe", "byline"),
             ("Photographs by Ann Poe", "byline"),
@@ -740,6 +765,9 @@ mod tests {
             "Opinion | Russia was warned about the attack and was too busy to listen",
             "Syria, Chechnya, Afghanistan: the group's list of grievances is long.",
             "[The group's statement] was posted on Telegram within hours, the analysts said, and shared widely.",
+            "Recruiters in Moscow paid Tajik migrants a few hundred dollars to sign up.",
+            "Update: Russia's Investigative Committee said four suspects had been charged.",
+            "The FSB set up a tip line for witnesses of the attack.",
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");
         }
