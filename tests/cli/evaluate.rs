@@ -22,14 +22,15 @@ const SEED_FLOOR: f64 = 0.78;
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 5] = [
+const LATER_SETS: [(&str, f64, f64, usize); 6] = [
     ("unseen_dev", 0.65, 0.53, 0),
     ("unseen_test", 0.74, 0.74, 0),
     ("unseen_test2", 0.64, 0.62, 0),
     ("unseen_test3", 0.64, 0.65, 0),
     // A reader's comment under a blog post asks about "the Taliban angle" and whether
     // Moscow moves closer to Kabul: the pipeline cannot tell a comment from the article.
-    ("unseen_test4", 0.55, 0.58, 1),
+    ("unseen_test4", 0.58, 0.58, 1),
+    ("unseen_test5", 0.65, 0.61, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
