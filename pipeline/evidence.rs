@@ -41,6 +41,11 @@ pub struct EvidenceTerms {
     pub focus: Vec<Phrase>,
     /// Per named theme, its seed terms.
     pub seeds: Vec<Vec<Phrase>>,
+    /// Terms that make a sentence no evidence for any theme: words of a reaction to the
+    /// event rather than an account of it ("condolences"); empty when the themes file names
+    /// none.
+    #[serde(default)]
+    pub exclude: Vec<Phrase>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).
     pub focus_required: bool,
@@ -50,11 +55,12 @@ pub struct EvidenceTerms {
 }
 
 impl EvidenceTerms {
-    /// The evidence terms of a themes file's `focus` and each named theme's seed terms, as
-    /// the analyzer gives each phrase's words. A phrase with no word left after stop words
-    /// is left out: it would match every sentence.
+    /// The evidence terms of a themes file's `focus`, `exclude` and each named theme's seed
+    /// terms, as the analyzer gives each phrase's words. A phrase with no word left after
+    /// stop words is left out: it would match every sentence.
     pub fn new(
         focus: &[String],
+        exclude: &[String],
         seeds: &[&[String]],
         analyzer: &mut Analyzer,
         tfidf: &FittedTfIdf,
@@ -67,9 +73,11 @@ impl EvidenceTerms {
                 .collect()
         };
         let focus_words = analyze(focus);
+        let exclude_words = analyze(exclude);
         let seed_words: Vec<Vec<Vec<String>>> = seeds.iter().map(|s| analyze(s)).collect();
         let mut extra: Vec<String> = focus_words
             .iter()
+            .chain(&exclude_words)
             .chain(seed_words.iter().flatten())
             .flatten()
             .filter(|w| tfidf.column(w).is_none())
@@ -80,6 +88,7 @@ impl EvidenceTerms {
         let mut terms = Self {
             focus: Vec::new(),
             seeds: Vec::new(),
+            exclude: Vec::new(),
             focus_required: !focus.is_empty(),
             extra,
         };
@@ -97,8 +106,10 @@ impl EvidenceTerms {
             out
         };
         let focus = phrases(&focus_words);
+        let exclude = phrases(&exclude_words);
         let seeds = seed_words.iter().map(|s| phrases(s)).collect();
         terms.focus = focus;
+        terms.exclude = exclude;
         terms.seeds = seeds;
         terms
     }
@@ -344,7 +355,8 @@ impl EvidenceTerms {
             if focus_here {
                 focus_before = Some(range.clone());
             }
-            let Some(cited) = cited else {
+            // A sentence of reaction may still name the subject for the next one.
+            let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
                 continue;
             };
             let mut vector = None;
@@ -490,8 +502,13 @@ mod tests {
             let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
             let anchors = reduction.transform(std::slice::from_ref(&seed_row));
             let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-            let terms =
-                EvidenceTerms::new(&strings(focus), &[&strings(seed)], &mut analyzer, &tfidf);
+            let terms = EvidenceTerms::new(
+                &strings(focus),
+                &[],
+                &[&strings(seed)],
+                &mut analyzer,
+                &tfidf,
+            );
             let texts = strings(texts);
             Self {
                 texts,
@@ -565,6 +582,37 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_of_reaction_is_no_evidence_but_may_name_the_subject_for_the_next() {
+        let texts = [
+            "The Taliban condemned the attack and sent condolences to Russia.",
+            "Russia courts the Taliban. The Taliban condemned the attack on Russia.",
+            "Russia condemned the attack. The Taliban are its partners now.",
+            "The weather in the mountains was cold.",
+        ];
+        let mut f = Fixture::new(&texts, &SEED, &["Russia"]);
+        let exclude = ["condemned".to_string(), "condolences".to_string()];
+        let seeds = SEED.map(String::from);
+        let focus = ["Russia".to_string()];
+        assert!(
+            f.find(0).is_some(),
+            "without `exclude`, a reaction is evidence"
+        );
+        f.terms = EvidenceTerms::new(&focus, &exclude, &[&seeds], &mut f.analyzer, &f.tfidf);
+        assert_eq!(f.find(0), None);
+        let found = f.find(1).expect("the first sentence still counts");
+        assert_eq!(&texts[1][found.sentence], "Russia courts the Taliban.");
+        let found = f
+            .find(2)
+            .expect("the reaction names Russia for the next sentence");
+        assert_eq!(&texts[2][found.sentence], texts[2]);
+        // A word of `exclude` the model never saw excludes a sentence `classify` reads.
+        let exclude = ["mourned".to_string()];
+        f.terms = EvidenceTerms::new(&focus, &exclude, &[&seeds], &mut f.analyzer, &f.tfidf);
+        assert!(f.classify("Russia courts the Taliban.").is_some());
+        assert_eq!(f.classify("Russia mourned with the Taliban."), None);
+    }
+
+    #[test]
     fn sentences_run_across_single_line_breaks_but_not_blank_lines() {
         let text = "Russia has long courted\nthe Taliban. Then  \r\n came more.\n\nNew paragraph.";
         let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
@@ -612,7 +660,7 @@ mod tests {
         let docs = vec![analyzer.terms("Russia has diplomatic ties with Kabul.")];
         let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
         let seeds = ["diplomatic ties".to_string()];
-        let terms = EvidenceTerms::new(&[], &[&seeds], &mut analyzer, &tfidf);
+        let terms = EvidenceTerms::new(&[], &[], &[&seeds], &mut analyzer, &tfidf);
         let columns = |w: &str| tfidf.column(w).unwrap();
         assert_eq!(
             terms.seeds,

@@ -17,7 +17,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -459,8 +459,14 @@ pub fn fit_with_progress(
         .filter_map(|(d, c)| c.map(|_| d.clone()))
         .collect();
     let seed_terms: Vec<&[String]> = themes.themes.iter().map(|t| &t.seed_terms[..]).collect();
-    let evidence_terms = EvidenceTerms::new(&themes.focus, &seed_terms, &mut analyzer, &tfidf);
-    // A focus or seed word pruned by --min-df/--max-df still makes evidence.
+    let evidence_terms = EvidenceTerms::new(
+        &themes.focus,
+        &themes.exclude,
+        &seed_terms,
+        &mut analyzer,
+        &tfidf,
+    );
+    // A focus, exclude or seed word pruned by --min-df/--max-df still makes evidence.
     let vocabulary = tfidf.vocabulary.len();
     for (column, term) in columns.iter_mut().zip(&analyzed.terms) {
         if column.is_none() {

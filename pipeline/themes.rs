@@ -22,6 +22,12 @@ pub struct ThemesFile {
     /// mentions a theme's words is background. Analyzed like passage text.
     #[serde(default)]
     pub focus: Vec<String>,
+    /// Terms that make a sentence no evidence for any named theme, however many seed terms
+    /// it holds: words of a reaction to the event rather than an account of it ("the
+    /// Taliban condemned the attack and sent condolences to Moscow"). Analyzed like passage
+    /// text.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// The named themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeSpec>,
@@ -63,8 +69,10 @@ impl ThemesFile {
                 "no [[theme]] entries (use `--themes none` for pure discovery)".into(),
             ));
         }
-        if let Some(i) = file.focus.iter().position(|t| t.trim().is_empty()) {
-            return Err(error(format!("focus: entry {} is empty", i + 1)));
+        for (key, terms) in [("focus", &file.focus), ("exclude", &file.exclude)] {
+            if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
+                return Err(error(format!("{key}: entry {} is empty", i + 1)));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for (i, theme) in file.themes.iter().enumerate() {
@@ -273,6 +281,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("focus: entry 2 is empty"), "{err}");
+        let err = parse("exclude = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exclude: entry 1 is empty"), "{err}");
     }
 
     #[test]
