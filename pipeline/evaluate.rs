@@ -3,7 +3,10 @@
 //! Labels are a CSV with the columns `doc,start,label` (more columns are ignored), one
 //! row per paragraph, keyed by document id and start byte. A label is a named theme,
 //! `other`, or `boilerplate`. Discovered themes and `other` both count as "not a named
-//! theme", since the labels cannot name themes nobody knew in advance.
+//! theme", since the labels cannot name themes nobody knew in advance. The named themes
+//! scored are those the labels use and, when `themes.json` lies beside the passages,
+//! every seeded theme the run gave a labelled paragraph: a motive that a set of articles
+//! never argues still has its false alarms counted (F1 0), not read as `other`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -12,6 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::themes::ThemeKind;
 
 const OTHER: &str = "other";
 const BOILERPLATE: &str = "boilerplate";
@@ -31,6 +35,18 @@ struct PassageRow {
     start: usize,
     theme: String,
     cluster: usize,
+}
+
+/// The part of `themes.json` evaluation reads.
+#[derive(Deserialize)]
+struct ThemesJson {
+    themes: Vec<ThemeEntry>,
+}
+
+#[derive(Deserialize)]
+struct ThemeEntry {
+    name: String,
+    kind: ThemeKind,
 }
 
 #[derive(Deserialize)]
@@ -164,11 +180,36 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         .iter()
         .map(|d| ((d.doc.as_str(), d.start), d.reason.as_str()))
         .collect();
-    let named: BTreeSet<&str> = labels
+    let themes_path = passages_path.with_file_name("themes.json");
+    let seeded: Vec<String> = if themes_path.exists() {
+        let text = crate::fsio::read_text(&themes_path)?;
+        let themes: ThemesJson = serde_json::from_str(&text).map_err(|e| Error::Labels {
+            path: themes_path.clone(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
+        themes
+            .themes
+            .into_iter()
+            .filter(|t| t.kind == ThemeKind::Seeded)
+            .map(|t| t.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut named: BTreeSet<&str> = labels
         .iter()
         .map(|l| l.label.as_str())
         .filter(|l| *l != OTHER && *l != BOILERPLATE)
         .collect();
+    named.extend(
+        labels
+            .iter()
+            .filter(|l| l.label != BOILERPLATE)
+            .filter_map(|l| predicted.get(&(l.doc.as_str(), l.start.unwrap_or_default())))
+            .map(|p| p.0)
+            .filter(|theme| seeded.iter().any(|s| s == theme)),
+    );
     let mut classes: Vec<&str> = named.iter().copied().collect();
     classes.push(OTHER);
     let class_index: BTreeMap<&str, usize> =
@@ -430,6 +471,62 @@ mod tests {
     /// Expected values from scikit-learn:
     /// `adjusted_rand_score(a, b)`, `normalized_mutual_info_score(a, b)` with
     /// a = [0,0,0,1,1,1,2,2], b = [0,0,1,1,1,2,2,2] and a = list("xxyyz"), b = [1,1,1,0,0].
+    #[test]
+    fn a_seeded_theme_no_paragraph_is_labelled_with_still_counts_its_false_alarms() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = dir.path().join("labels.csv");
+        std::fs::write(
+            &labels,
+            "doc,start,label\na,0,A\na,5,other\na,9,other\na,12,other\n",
+        )
+        .unwrap();
+        let passages = dir.path().join("passages.jsonl");
+        let line = |start: usize, theme: &str| {
+            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\",\"cluster\":0}}\n")
+        };
+        // B is a seeded theme nobody labelled; "x, y" a discovered one; C seeded, unused.
+        std::fs::write(
+            &passages,
+            [
+                line(0, "A"),
+                line(5, "B"),
+                line(9, "x, y"),
+                line(12, "other"),
+            ]
+            .concat(),
+        )
+        .unwrap();
+        // Without themes.json, B's false alarm reads as `other`, which is right.
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!(r.classes.len(), 1);
+        assert_eq!((r.macro_f1, r.accuracy), (1.0, 1.0));
+        let kind = |name: &str, kind: &str| format!("{{\"name\":\"{name}\",\"kind\":\"{kind}\"}}");
+        std::fs::write(
+            dir.path().join("themes.json"),
+            format!(
+                "{{\"themes\":[{},{},{},{}]}}",
+                kind("A", "seeded"),
+                kind("B", "seeded"),
+                kind("C", "seeded"),
+                kind("x, y", "discovered")
+            ),
+        )
+        .unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        let names: Vec<&str> = r.classes.iter().map(|c| c.theme.as_str()).collect();
+        assert_eq!(
+            names,
+            ["A", "B"],
+            "C was never predicted, x, y is discovered"
+        );
+        assert_eq!((r.classes[1].support, r.classes[1].f1), (0, 0.0));
+        assert_eq!(r.macro_f1, 0.5);
+        assert_eq!(r.accuracy, 0.75);
+        std::fs::write(dir.path().join("themes.json"), "{\"themes\": [").unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(err.contains("themes.json"), "{err}");
+    }
+
     #[test]
     fn nmi_and_ari_match_scikit_learn() {
         let pairs: Vec<(&str, usize)> = ["0", "0", "0", "1", "1", "1", "2", "2"]

@@ -10,7 +10,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyze::{Analyzer, AnalyzerSettings};
+use crate::analyze::{AnalyzedCorpus, Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
 use crate::evidence::{split_extra, EvidenceTerms, Phrase};
@@ -376,6 +376,41 @@ fn exemplars(
         .collect()
 }
 
+/// Warnings for the themes file's entries that match other words of the corpus through
+/// their stem ("busy" matches "business"): the analyst may want another term.
+fn stem_collisions(
+    themes: &ThemesFile,
+    analyzer: &mut Analyzer,
+    analyzed: &AnalyzedCorpus,
+) -> Vec<String> {
+    let entries: Vec<&str> = themes
+        .focus
+        .iter()
+        .chain(&themes.exclude)
+        .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
+        .map(String::as_str)
+        .collect();
+    analyzer
+        .stem_collisions(&entries, analyzed)
+        .into_iter()
+        .map(|c| {
+            let shown: Vec<String> = c
+                .others
+                .iter()
+                .take(3)
+                .map(|(word, count)| format!("{word:?} ({count}x)"))
+                .collect();
+            let more = if c.others.len() > 3 { ", ..." } else { "" };
+            format!(
+                "themes file entry {:?} also matches {}{more} in the corpus, through the stem {:?}",
+                c.entry,
+                shown.join(", "),
+                c.stem
+            )
+        })
+        .collect()
+}
+
 /// A fit's passages (as the analyzed corpus's term ids) as vocabulary columns and TF-IDF
 /// rows; `columns` maps a term id to its column (`None`: pruned, dropped). A classification
 /// gets its columns from [`Analyzer::analyze_columns`]: both tokenize the same way and
@@ -473,6 +508,11 @@ pub fn fit_with_progress(
             *column = evidence_terms.extra_column(term, vocabulary);
         }
     }
+    let collisions = if analyzer.settings().language == "english" {
+        stem_collisions(themes, &mut analyzer, &analyzed)
+    } else {
+        Vec::new()
+    };
     // The term columns are kept for the themes' class-based TF-IDF below.
     let (term_ids, rows, extras) = features(analyzed.passages, &columns, &tfidf);
     clock.begin("reduce");
@@ -503,6 +543,7 @@ pub fn fit_with_progress(
             format!("themes file entry {entry:?} has no words once stop words are removed, so it matches nothing")
         })
         .collect();
+    warnings.extend(collisions);
     // Whether every word of a phrase occurs somewhere in the corpus.
     let in_corpus = |phrase: &Phrase| {
         phrase.iter().all(|&c| {

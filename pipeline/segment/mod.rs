@@ -730,6 +730,28 @@ mod tests {
             ("Home · World · Business · Science", "navigation"),
             ("Opinion | Our view", "masthead or section label"),
             ("March 4, 2024 · 6 min read", "timestamp"),
+            ("Read Next", "navigation"),
+            ("Contents", "navigation"),
+            (
+                "World  Politics  Ideas  Long Reads  Culture  Podcasts        Subscribe | Log in",
+                "navigation",
+            ),
+            ("Article   Talk   Read   Edit   View history   Tools", "navigation"),
+            (
+                "3. ^ Doe, Jane (23 March 2024). \"Gunmen open fire\". Example Wire.",
+                "citation",
+            ),
+            ("^ \"Death toll revised\". Example Daily. 29 April 2024.", "citation"),
+            (
+                "This page was last edited on 2 July 2024, at 11:46 (UTC).",
+                "dateline",
+            ),
+            (
+                "Text is available under a Creative Commons Attribution-ShareAlike licence.",
+                "copyright",
+            ),
+            ("[Share] [Save] [Gift this article]", "share prompt"),
+            ("Share   Email   Comments (186)", "share prompt"),
         ];
         for (line, reason) in cases {
             assert_eq!(b.reason(line), Some(reason), "line: {line}");
@@ -758,6 +780,11 @@ mod tests {
             "Correction officers at the prison said the suspects were held apart.",
             "Listen to the warnings, the analysts said, and the pattern is plain.",
             "Analysts said the group wanted to punish Russia for Syria | a claim others doubted, and one the Kremlin rejected outright in a statement.",
+            "The group struck.  Russia mourned.  The Kremlin blamed Kyiv.  Analysts disagreed.",
+            "Contents of the suspects' phones were shown on state television.",
+            "Share the blame, the editorial said, with the services that ignored the warning.",
+            "Read next to the Syrian record, the claim looks less strange.",
+            "In 2x^2 terms, the risk grew.",
             "ISIS-K: WHY RUSSIA?",
             "MISSED SIGNALS",
             "THE CENTRAL ASIAN PIPELINE",

@@ -645,6 +645,37 @@ fn a_themes_entry_of_stop_words_only_is_reported() {
 }
 
 #[test]
+fn a_seed_word_that_matches_other_words_through_its_stem_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    // "vote" and "ferry" are other forms of "voted" and "ferries"; "budgeting" of
+    // "budget"; "debt" is not in the text; but "moor" matches "moorings" only through the
+    // stem they share.
+    write(
+        &themes,
+        "[[theme]]\nname = \"Harbour\"\nseed_terms = [\"vote\", \"ferry\", \"budgeting\", \"debt\", \"moor\"]\n",
+    );
+    let (dirs, outcome) = run_files(
+        tmp.path(),
+        &[("a.txt", PROSE.as_bytes())],
+        themes.to_str().unwrap(),
+        &[],
+    );
+    outcome.success();
+    let warned: Vec<&str> = outcome
+        .stderr
+        .lines()
+        .filter(|l| l.contains("through the stem"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", outcome.stderr);
+    for part in ["warning", "\"moor\"", "\"moorings\" (1x)"] {
+        assert_contains("the warning", part, warned[0]);
+    }
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert!(run["warnings"].to_string().contains("through the stem"));
+}
+
+#[test]
 fn an_empty_focus_entry_is_refused_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let themes = tmp.path().join("themes.toml");

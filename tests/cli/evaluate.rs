@@ -16,21 +16,23 @@ struct Report {
 
 /// Regression floors just under the macro-F1 measured with the default settings (see the
 /// README). The target is 0.90, which the pipeline does not reach.
-const SEED_FLOOR: f64 = 0.78;
+const SEED_FLOOR: f64 = 0.82;
 
 /// The articles written for evaluation after the seeds (`tests/fixtures/LABELLING.md`),
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 6] = [
-    ("unseen_dev", 0.65, 0.53, 0),
-    ("unseen_test", 0.74, 0.74, 0),
-    ("unseen_test2", 0.64, 0.62, 0),
-    ("unseen_test3", 0.64, 0.65, 0),
+const LATER_SETS: [(&str, f64, f64, usize); 7] = [
+    ("unseen_dev", 0.72, 0.67, 0),
+    ("unseen_test", 0.85, 0.82, 0),
+    ("unseen_test2", 0.72, 0.68, 0),
+    ("unseen_test3", 0.79, 0.79, 0),
     // A reader's comment under a blog post asks about "the Taliban angle" and whether
     // Moscow moves closer to Kabul: the pipeline cannot tell a comment from the article.
-    ("unseen_test4", 0.58, 0.58, 1),
-    ("unseen_test5", 0.65, 0.61, 0),
+    ("unseen_test4", 0.71, 0.73, 1),
+    ("unseen_test5", 0.69, 0.66, 0),
+    // No paragraph argues Chechnya; the run's false alarms for it score F1 0.
+    ("unseen_test6", 0.58, 0.61, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
@@ -85,7 +87,20 @@ fn check(
     let report: Report = serde_json::from_str(&json.stdout)
         .unwrap_or_else(|e| panic!("evaluate --json: {e}\n{}", json.stdout));
     assert!(report.evaluated > 0, "nothing evaluated: {report:?}");
-    assert_same("named themes scored", &4, &report.classes.len());
+    // The motives the labels use, and any other the run gave a labelled paragraph (a
+    // false alarm for a motive the articles never argue counts as F1 0).
+    let labelled: std::collections::BTreeSet<String> = read_text(labels)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(3).map(str::to_string))
+        .filter(|l| l != "other" && l != "boilerplate")
+        .collect();
+    assert!(
+        (labelled.len()..=4).contains(&report.classes.len()),
+        "{what}: {} named themes scored, {} labelled",
+        report.classes.len(),
+        labelled.len()
+    );
     assert!(
         report.macro_f1 >= floor,
         "{what}: macro-F1 {} is below the floor {floor}\n{report:?}",
