@@ -223,19 +223,30 @@ fn strip_possessive(lower: &str) -> &str {
 /// English endings that make another form of the same word ("strikes", "striking";
 /// "priority", "priorities"), as opposed to another word with the same stem ("business"
 /// beside "busy", "independent" beside "independence").
-const INFLECTIONS: [&str; 11] = ["", "s", "es", "ed", "d", "ing", "e", "y", "ies", "ied", "'"];
+const INFLECTIONS: [&str; 10] = ["", "s", "es", "ed", "d", "ing", "e", "y", "ies", "ied"];
 
 /// Whether two lowercase English words are forms of one word: what follows their common
-/// beginning is an inflection's ending in both. Hand-written because the stemmer, the
-/// one tool at hand, is what conflates the two in the first place.
-pub fn same_word(a: &str, b: &str) -> bool {
+/// beginning is an inflection's ending in both, after a doubled final consonant
+/// ("planned", "travelled"). Hand-written because the stemmer, the one tool at hand, is
+/// what conflates the two in the first place.
+fn same_word(a: &str, b: &str) -> bool {
     let common = a
         .char_indices()
         .zip(b.chars())
         .take_while(|((_, x), y)| x == y)
         .last()
-        .map_or(0, |((i, x), _)| i + x.len_utf8());
-    INFLECTIONS.contains(&&a[common..]) && INFLECTIONS.contains(&&b[common..])
+        .map(|((i, x), _)| (i + x.len_utf8(), x));
+    let Some((common, last)) = common else {
+        return a == b;
+    };
+    let ending = |word: &str| {
+        let rest = &word[common..];
+        INFLECTIONS.contains(&rest)
+            || rest
+                .strip_prefix(last)
+                .is_some_and(|r| !r.is_empty() && INFLECTIONS.contains(&r))
+    };
+    ending(a) && ending(b)
 }
 
 /// The words of `text` with their byte offsets: `text.unicode_word_indices()`, faster.
@@ -508,12 +519,15 @@ impl Analyzer {
     /// stem to "busi"); "strikes" matching "striking" is no such case ([`same_word`]). A
     /// word is compared with every form the entries themselves give its stem, and alias
     /// terms, whose forms the themes file lists, are left out. The test knows English
-    /// endings only.
+    /// endings only: for another language there is nothing to report.
     pub fn stem_collisions(
         &mut self,
         entries: &[&str],
         corpus: &AnalyzedCorpus,
     ) -> Vec<StemCollision> {
+        if self.tables.settings.language != "english" {
+            return Vec::new();
+        }
         let tables = Arc::clone(&self.tables);
         let is_alias = |term: &str| tables.settings.aliases.iter().any(|a| a.term == term);
         let analyzed: Vec<Vec<(String, String)>> = entries
@@ -743,6 +757,9 @@ mod tests {
             ("saboteur", "saboteurs"),
             ("focused", "focus"),
             ("war", "war"),
+            ("plan", "planned"),
+            ("travel", "travelled"),
+            ("focus", "focussed"),
         ] {
             assert!(same_word(a, b), "{a} {b}");
             assert!(same_word(b, a), "{b} {a}");
@@ -751,6 +768,8 @@ mod tests {
             ("busy", "business"),
             ("independence", "independent"),
             ("consumed", "consumer"),
+            ("moor", "moorings"),
+            ("", "s"),
         ] {
             assert!(!same_word(a, b), "{a} {b}");
         }

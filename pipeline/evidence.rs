@@ -44,7 +44,6 @@ pub struct EvidenceTerms {
     /// Terms that make a sentence no evidence for any theme: words of a reaction to the
     /// event rather than an account of it ("condolences"); empty when the themes file names
     /// none.
-    #[serde(default)]
     pub exclude: Vec<Phrase>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).

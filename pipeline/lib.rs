@@ -30,9 +30,7 @@ mod themes;
 
 // The public API, flat, in the order data flows; the modules stay private so that what is
 // public is what is listed here.
-pub use crate::analyze::{
-    same_word, Alias, AnalyzedCorpus, Analyzer, AnalyzerSettings, StemCollision, Token,
-};
+pub use crate::analyze::{Alias, AnalyzedCorpus, Analyzer, AnalyzerSettings, StemCollision, Token};
 pub use crate::chart::draw_charts;
 pub use crate::cluster::{ClusterSettings, FittedClusters, KScore, DEFAULT_K};
 pub use crate::error::{Error, Result};

@@ -39,7 +39,8 @@ pub struct ThemeModel {
     /// Reduced, unit-length seed vector of each named theme (a zero row when none of its
     /// seed terms is in the vocabulary).
     pub anchors: Array2<f64>,
-    /// The focus and seed terms that make a sentence evidence for a named theme.
+    /// The focus and seed terms that make a sentence evidence for a named theme, and the
+    /// exclude terms that make it none.
     pub evidence: EvidenceTerms,
     /// Named themes first (in the themes file's order), then discovered ones.
     pub themes: Vec<Theme>,
@@ -251,7 +252,7 @@ impl ThemeModel {
                 .evidence
                 .seeds
                 .iter()
-                .chain(std::iter::once(&model.evidence.focus))
+                .chain([&model.evidence.focus, &model.evidence.exclude])
                 .flatten()
                 // An empty phrase would match every sentence.
                 .all(|p| {

@@ -508,11 +508,7 @@ pub fn fit_with_progress(
             *column = evidence_terms.extra_column(term, vocabulary);
         }
     }
-    let collisions = if analyzer.settings().language == "english" {
-        stem_collisions(themes, &mut analyzer, &analyzed)
-    } else {
-        Vec::new()
-    };
+    let collisions = stem_collisions(themes, &mut analyzer, &analyzed);
     // The term columns are kept for the themes' class-based TF-IDF below.
     let (term_ids, rows, extras) = features(analyzed.passages, &columns, &tfidf);
     clock.begin("reduce");
@@ -537,6 +533,7 @@ pub fn fit_with_progress(
     let mut warnings: Vec<String> = themes
         .focus
         .iter()
+        .chain(&themes.exclude)
         .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
         .filter(|entry| analyzer.tokens(entry).is_empty())
         .map(|entry| {

