@@ -8,9 +8,12 @@
 //! the themes file names a `focus` (the subject of the question, such as the country
 //! attacked), one of the focus terms as well, in that sentence or the one before it. A
 //! heading needs no focus, since it is read in its article's context, but it needs the
-//! paragraph after it to hold the theme's seed terms. Its strength is the cosine similarity between
-//! the sentence's reduced TF-IDF vector and the theme's seed vector, and a passage's
-//! evidence is its strongest sentence: the one the output cites, so that every named
+//! paragraph after it to hold the theme's seed terms. A sentence that says an `exclude`
+//! term (a reaction to the event) is no evidence. Its strength is the cosine similarity
+//! between the sentence's reduced TF-IDF vector and the theme's seed vector. A passage's
+//! evidence is read as a reader reads it: the first sentence with evidence strong enough
+//! decides, and of several motives in that sentence the one stressed ("above all") wins,
+//! else the one named first. That sentence is what the output cites, so that every named
 //! assignment can be checked against the words behind it.
 
 use std::borrow::Cow;
@@ -45,6 +48,10 @@ pub struct EvidenceTerms {
     /// event rather than an account of it ("condolences"); empty when the themes file names
     /// none.
     pub exclude: Vec<Phrase>,
+    /// Markers of the motive a sentence stresses most ("above all"), lowercase, matched
+    /// as words in the sentence's text: stop words such as "above" and "all" carry them,
+    /// so they are not analyzed.
+    pub stress: Vec<String>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).
     pub focus_required: bool,
@@ -88,6 +95,7 @@ impl EvidenceTerms {
             focus: Vec::new(),
             seeds: Vec::new(),
             exclude: Vec::new(),
+            stress: Vec::new(),
             focus_required: !focus.is_empty(),
             extra,
         };
@@ -111,6 +119,12 @@ impl EvidenceTerms {
         terms.exclude = exclude;
         terms.seeds = seeds;
         terms
+    }
+
+    /// These terms with `markers` of stress ([`EvidenceTerms::stress`]).
+    pub fn with_stress(mut self, markers: &[String]) -> Self {
+        self.stress = markers.iter().map(|m| m.trim().to_lowercase()).collect();
+        self
     }
 
     /// The column of an analyzed word outside the TF-IDF vocabulary, if it is a word of
@@ -168,9 +182,12 @@ pub struct Space<'a> {
     pub reduction: &'a FittedReduction,
     /// The named themes' seed vectors, one row each.
     pub anchors: ArrayView2<'a, f64>,
+    /// The score at which a sentence's evidence is strong enough to give its passage a
+    /// theme ([`ThemeSettings::evidence_threshold`](crate::themes::ThemeSettings::evidence_threshold)).
+    pub threshold: f64,
 }
 
-/// A passage's strongest evidence for a named theme.
+/// A passage's evidence for a named theme.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
     /// Index of the named theme.
@@ -198,10 +215,28 @@ fn holds(phrases: &[Phrase], columns: &[u32]) -> bool {
 /// words one after another, stop words aside, as "war in Ukraine" is said in "Russia's war
 /// in Ukraine" but not in "Ukraine denied it, and the war went on".
 fn says(phrases: &[Phrase], words: &[Option<u32>]) -> bool {
-    phrases.iter().any(|p| {
-        words
-            .windows(p.len())
-            .any(|w| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
+    said_at(phrases, words).is_some()
+}
+
+/// Where the first of `phrases` said in `words` starts ([`says`]), as a word index.
+fn said_at(phrases: &[Phrase], words: &[Option<u32>]) -> Option<usize> {
+    phrases
+        .iter()
+        .filter_map(|p| {
+            words
+                .windows(p.len())
+                .position(|w| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
+        })
+        .min()
+}
+
+/// The byte offset of the first occurrence of `phrase` in `text` as whole words (no letter
+/// or digit just before or after it). Both are lowercase.
+fn find_words(text: &str, phrase: &str) -> Option<usize> {
+    text.match_indices(phrase).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
 }
 
@@ -292,9 +327,11 @@ impl EvidenceTerms {
         self.seeds.iter().any(|s| holds(s, columns))
     }
 
-    /// The strongest evidence in one passage, if any. `row` is the passage's TF-IDF row
-    /// and `extra` its extra columns ([`split_extra`]). Ties go to the earlier sentence,
-    /// then to the theme listed first.
+    /// The evidence in one passage, if any: in the first sentence whose evidence reaches
+    /// [`Space::threshold`], the theme stressed or else named first (ties: the theme
+    /// listed first); when no sentence reaches it, the strongest evidence (ties: the
+    /// earlier sentence, then the theme listed first). `row` is the passage's TF-IDF row
+    /// and `extra` its extra columns ([`split_extra`]).
     ///
     /// The focus may be named in the sentence itself or in the one before it: a topic
     /// sentence often names the subject ("Russia's own history also plays a part.") and
@@ -358,27 +395,70 @@ impl EvidenceTerms {
             let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
                 continue;
             };
+            // Each theme the sentence says: where its seed term first is, and its score.
             let mut vector = None;
+            let mut said: Vec<(usize, usize, f64)> = Vec::new();
             for (theme, seeds) in self.seeds.iter().enumerate() {
-                if !says(seeds, words) {
+                let Some(at) = said_at(seeds, words) else {
                     continue;
-                }
+                };
                 let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
-                let score = cosine(vector.view(), space.anchors.row(theme));
-                if best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(Evidence {
-                        theme,
-                        score,
-                        sentence: cited.clone(),
-                        needs_context: heading && !focus_here,
-                    });
+                said.push((theme, at, cosine(vector.view(), space.anchors.row(theme))));
+            }
+            let evidence = |(theme, _, score): (usize, usize, f64)| Evidence {
+                theme,
+                score,
+                sentence: cited.clone(),
+                needs_context: heading && !focus_here,
+            };
+            // The first sentence with a motive strong enough decides, as a reader would; of
+            // several in it, the one stressed ("and above all Syria"), else the one named
+            // first.
+            let stressed = self.stressed_from(&text[range.clone()], analyzer);
+            let rank = |&(_, at, _): &(usize, usize, f64)| match stressed {
+                Some(s) if at >= s => (0, at - s),
+                _ => (1, at),
+            };
+            if let Some(&first) = said
+                .iter()
+                .filter(|(_, _, score)| *score >= space.threshold)
+                .min_by_key(|s| rank(s))
+            {
+                return Some(evidence(first));
+            }
+            // Otherwise the strongest weak one, which only `other`'s confidence uses.
+            for &s in &said {
+                if best.as_ref().is_none_or(|b| s.2 > b.score) {
+                    best = Some(evidence(s));
                 }
             }
         }
         best
     }
 
-    /// Each passage's strongest evidence ([`EvidenceTerms::find`] on its text without a
+    /// The index of the first word after a stress marker in `sentence` ("above all",
+    /// matched as whole words, case aside), as the analyzer counts words.
+    fn stressed_from(&self, sentence: &str, analyzer: &mut Analyzer) -> Option<usize> {
+        if self.stress.is_empty() {
+            return None;
+        }
+        let lower = sentence.to_lowercase();
+        let at = self
+            .stress
+            .iter()
+            .filter_map(|marker| find_words(&lower, marker))
+            .min()?;
+        // Lowercasing can change byte lengths (rarely): count words in the lowercase text.
+        Some(
+            analyzer
+                .tokens(&lower)
+                .iter()
+                .take_while(|t| t.start < at)
+                .count(),
+        )
+    }
+
+    /// Each passage's evidence ([`EvidenceTerms::find`] on its text without a
     /// speaker's label), and a heading's only if the paragraph after it bears it out. The
     /// result does not depend on the number of threads, as caching is invisible in the
     /// terms. Passages of one chunk (one article's, say) are read by `analyzer` itself,
@@ -484,10 +564,17 @@ mod tests {
         anchors: ndarray::Array2<f64>,
         terms: EvidenceTerms,
         rows: Vec<SparseRow>,
+        /// The score at which evidence decides ([`Space::threshold`]).
+        threshold: f64,
     }
 
     impl Fixture {
         fn new(texts: &[&str], seed: &[&str], focus: &[&str]) -> Self {
+            Self::themes(texts, &[seed], focus)
+        }
+
+        /// A fixture with one named theme per entry of `seeds`.
+        fn themes(texts: &[&str], seeds: &[&[&str]], focus: &[&str]) -> Self {
             let mut analyzer = Analyzer::new(AnalyzerSettings::default()).unwrap();
             let docs: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
             let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
@@ -498,16 +585,15 @@ mod tests {
             }
             .fit(&rows, tfidf.vocabulary.len(), 7)
             .unwrap();
-            let seed_row = tfidf.transform(&analyzer.terms(&seed.join(" ")));
-            let anchors = reduction.transform(std::slice::from_ref(&seed_row));
+            let seed_rows: Vec<SparseRow> = seeds
+                .iter()
+                .map(|seed| tfidf.transform(&analyzer.terms(&seed.join(" "))))
+                .collect();
+            let anchors = reduction.transform(&seed_rows);
             let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-            let terms = EvidenceTerms::new(
-                &strings(focus),
-                &[],
-                &[&strings(seed)],
-                &mut analyzer,
-                &tfidf,
-            );
+            let seeds: Vec<Vec<String>> = seeds.iter().map(|s| strings(s)).collect();
+            let seeds: Vec<&[String]> = seeds.iter().map(Vec::as_slice).collect();
+            let terms = EvidenceTerms::new(&strings(focus), &[], &seeds, &mut analyzer, &tfidf);
             let texts = strings(texts);
             Self {
                 texts,
@@ -517,6 +603,7 @@ mod tests {
                 anchors,
                 terms,
                 rows,
+                threshold: crate::themes::ThemeSettings::default().evidence_threshold(),
             }
         }
 
@@ -531,6 +618,7 @@ mod tests {
                     tfidf: &self.tfidf,
                     reduction: &self.reduction,
                     anchors: self.anchors.view(),
+                    threshold: self.threshold,
                 },
             )
         }
@@ -552,6 +640,7 @@ mod tests {
                     tfidf: &self.tfidf,
                     reduction: &self.reduction,
                     anchors: self.anchors.view(),
+                    threshold: self.threshold,
                 },
             )
         }
@@ -578,6 +667,64 @@ mod tests {
         for i in 1..4 {
             assert_eq!(f.find(i), None, "passage {i}");
         }
+    }
+
+    const TWO_THEMES: [&[&str]; 2] = [&["Syria"], &["Chechnya"]];
+
+    #[test]
+    fn the_first_sentence_strong_enough_decides_and_in_it_the_first_motive_named() {
+        let texts = [
+            "Russia bombed Syria. Russia fought in Chechnya and Syria.",
+            "Russia fought in Chechnya and bombed Syria.",
+            "Russia fought in Chechnya and, above all, bombed Syria.",
+            "Russia fought in Chechnya and especially\nbombed Syria, chiefly Aleppo.",
+            "The weather in the mountains was cold and the concert was cancelled.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        // Every score decides: the rule, not the scores, picks.
+        f.threshold = -1.0;
+        let found = f.find(0).unwrap();
+        assert_eq!(
+            (found.theme, &texts[0][found.sentence]),
+            (0, "Russia bombed Syria.")
+        );
+        assert_eq!(f.find(1).unwrap().theme, 1, "Chechnya is named first");
+        assert_eq!(
+            f.find(2).unwrap().theme,
+            1,
+            "no stress markers in the themes file"
+        );
+        f.terms = f
+            .terms
+            .clone()
+            .with_stress(&["Above all".to_string(), "especially".to_string()]);
+        assert_eq!(f.find(1).unwrap().theme, 1);
+        assert_eq!(f.find(2).unwrap().theme, 0, "Syria is stressed");
+        assert_eq!(f.find(3).unwrap().theme, 0, "a marker across a line break");
+        // Nothing decides: the strongest weak evidence is kept, for `other`'s confidence.
+        // (Each theme alone scores the sentence the same: one fit, one seed row each.)
+        f.threshold = 2.0;
+        let found = f.find(1).unwrap();
+        let alone: Vec<f64> = TWO_THEMES
+            .iter()
+            .map(|seed| {
+                let mut g = Fixture::themes(&texts, &[seed], &["Russia"]);
+                g.threshold = -1.0;
+                g.find(1).unwrap().score
+            })
+            .collect();
+        let strongest = if alone[0] >= alone[1] { 0 } else { 1 };
+        assert_eq!(found.theme, strongest, "{found:?} {alone:?}");
+        assert!((found.score - alone[strongest]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn stress_markers_are_whole_words() {
+        assert_eq!(find_words("mainly syria", "mainly"), Some(0));
+        assert_eq!(find_words("remainly, mainly", "mainly"), Some(10));
+        assert_eq!(find_words("the mainlyx", "mainly"), None);
+        assert_eq!(find_words("é above all", "above all"), Some(3));
+        assert_eq!(find_words("above allies", "above all"), None);
     }
 
     #[test]
@@ -798,6 +945,7 @@ mod tests {
                 tfidf: &f.tfidf,
                 reduction: &f.reduction,
                 anchors: f.anchors.view(),
+                threshold: crate::themes::ThemeSettings::default().evidence_threshold(),
             },
         )
     }

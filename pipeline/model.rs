@@ -17,7 +17,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,8 +39,8 @@ pub struct ThemeModel {
     /// Reduced, unit-length seed vector of each named theme (a zero row when none of its
     /// seed terms is in the vocabulary).
     pub anchors: Array2<f64>,
-    /// The focus and seed terms that make a sentence evidence for a named theme, and the
-    /// exclude terms that make it none.
+    /// The focus and seed terms that make a sentence evidence for a named theme, the
+    /// exclude terms that make it none, and the markers of stress.
     pub evidence: EvidenceTerms,
     /// Named themes first (in the themes file's order), then discovered ones.
     pub themes: Vec<Theme>,
@@ -116,7 +116,7 @@ impl ThemeModel {
         Ok(built.fork())
     }
 
-    /// Themes for reduced passage vectors and each passage's strongest evidence
+    /// Themes for reduced passage vectors and each passage's evidence
     /// ([`EvidenceTerms::find_all`]).
     ///
     /// A passage whose evidence sentence is close enough to a named theme's seed
@@ -139,13 +139,7 @@ impl ThemeModel {
                     .as_ref()
                     // Evidence too weak to survive `other_threshold` must not keep the
                     // passage from its cluster's theme.
-                    .filter(|e| {
-                        e.score
-                            >= self
-                                .settings
-                                .named_threshold
-                                .max(self.settings.other_threshold)
-                    });
+                    .filter(|e| e.score >= self.settings.evidence_threshold());
                 let (theme, confidence) = match (named, self.cluster_theme[cluster]) {
                     (Some(e), _) => (Some(e.theme), e.score),
                     (None, Some(t)) => (Some(t), cosine(v, self.clusters.centroids.row(cluster))),
@@ -167,7 +161,7 @@ impl ThemeModel {
             .collect()
     }
 
-    /// Each passage's strongest evidence for a named theme ([`EvidenceTerms::find_all`]
+    /// Each passage's evidence for a named theme ([`EvidenceTerms::find_all`]
     /// with this model's vocabulary, projection and seed vectors); `rows` are the passages'
     /// TF-IDF rows and `extras` their evidence columns outside the vocabulary.
     pub fn find_evidence(
@@ -186,6 +180,7 @@ impl ThemeModel {
                 tfidf: &self.tfidf,
                 reduction: &self.reduction,
                 anchors: self.anchors.view(),
+                threshold: self.settings.evidence_threshold(),
             },
         )
     }
@@ -262,6 +257,7 @@ impl ThemeModel {
                         })
                 })
             && model.evidence.extra.windows(2).all(|w| w[0] < w[1])
+            && model.evidence.stress.iter().all(|m| !m.is_empty())
             && model
                 .evidence
                 .extra

@@ -500,7 +500,8 @@ pub fn fit_with_progress(
         &seed_terms,
         &mut analyzer,
         &tfidf,
-    );
+    )
+    .with_stress(&themes.stress);
     // A focus, exclude or seed word pruned by --min-df/--max-df still makes evidence.
     let vocabulary = tfidf.vocabulary.len();
     for (column, term) in columns.iter_mut().zip(&analyzed.terms) {

@@ -28,6 +28,12 @@ pub struct ThemesFile {
     /// text.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Words that mark the motive a sentence stresses most ("above all", "especially"):
+    /// of several named themes in one sentence, the first named after such a marker wins,
+    /// else the first named. Matched as words in the text, case aside, not analyzed (stop
+    /// words carry them).
+    #[serde(default)]
+    pub stress: Vec<String>,
     /// The named themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeSpec>,
@@ -69,7 +75,11 @@ impl ThemesFile {
                 "no [[theme]] entries (use `--themes none` for pure discovery)".into(),
             ));
         }
-        for (key, terms) in [("focus", &file.focus), ("exclude", &file.exclude)] {
+        for (key, terms) in [
+            ("focus", &file.focus),
+            ("exclude", &file.exclude),
+            ("stress", &file.stress),
+        ] {
             if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
                 return Err(error(format!("{key}: entry {} is empty", i + 1)));
             }
@@ -149,6 +159,12 @@ impl ThemeSettings {
             });
         }
         Ok(())
+    }
+
+    /// The score evidence needs to give a passage a named theme: `named_threshold`, and
+    /// no less than `other_threshold`, below which any theme falls to `other`.
+    pub fn evidence_threshold(&self) -> f64 {
+        self.named_threshold.max(self.other_threshold)
     }
 }
 
@@ -285,6 +301,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("exclude: entry 1 is empty"), "{err}");
+        let err = parse(
+            "stress = [\"above all\", \"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("stress: entry 2 is empty"), "{err}");
     }
 
     #[test]
