@@ -395,34 +395,34 @@ impl EvidenceTerms {
             let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
                 continue;
             };
-            // Each theme the sentence says: where its seed term first is, and its score.
+            // The first sentence with a motive strong enough decides, as a reader would; of
+            // several in it, the one stressed ("and above all Syria"), else the one named
+            // first. Each theme the sentence says is ranked so (stressed first, by where its
+            // seed term first follows the marker; then by where it is first named), with its
+            // score.
+            let stressed = self.stressed_from(&text[range.clone()], analyzer);
             let mut vector = None;
-            let mut said: Vec<(usize, usize, f64)> = Vec::new();
+            let mut said: Vec<(usize, (bool, usize), f64)> = Vec::new();
             for (theme, seeds) in self.seeds.iter().enumerate() {
                 let Some(at) = said_at(seeds, words) else {
                     continue;
                 };
+                let rank = stressed
+                    .and_then(|s| said_at(seeds, words.get(s..)?))
+                    .map_or((true, at), |after| (false, after));
                 let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
-                said.push((theme, at, cosine(vector.view(), space.anchors.row(theme))));
+                said.push((theme, rank, cosine(vector.view(), space.anchors.row(theme))));
             }
-            let evidence = |(theme, _, score): (usize, usize, f64)| Evidence {
+            let evidence = |(theme, _, score): (usize, (bool, usize), f64)| Evidence {
                 theme,
                 score,
                 sentence: cited.clone(),
                 needs_context: heading && !focus_here,
             };
-            // The first sentence with a motive strong enough decides, as a reader would; of
-            // several in it, the one stressed ("and above all Syria"), else the one named
-            // first.
-            let stressed = self.stressed_from(&text[range.clone()], analyzer);
-            let rank = |&(_, at, _): &(usize, usize, f64)| match stressed {
-                Some(s) if at >= s => (0, at - s),
-                _ => (1, at),
-            };
             if let Some(&first) = said
                 .iter()
                 .filter(|(_, _, score)| *score >= space.threshold)
-                .min_by_key(|s| rank(s))
+                .min_by_key(|(_, rank, _)| *rank)
             {
                 return Some(evidence(first));
             }
@@ -678,6 +678,7 @@ mod tests {
             "Russia fought in Chechnya and bombed Syria.",
             "Russia fought in Chechnya and, above all, bombed Syria.",
             "Russia fought in Chechnya and especially\nbombed Syria, chiefly Aleppo.",
+            "Russia fought in Chechnya, courted Syria and, above all, bombed Syria.",
             "The weather in the mountains was cold and the concert was cancelled.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
@@ -701,6 +702,8 @@ mod tests {
         assert_eq!(f.find(1).unwrap().theme, 1);
         assert_eq!(f.find(2).unwrap().theme, 0, "Syria is stressed");
         assert_eq!(f.find(3).unwrap().theme, 0, "a marker across a line break");
+        let found = f.find(4).unwrap();
+        assert_eq!(found.theme, 0, "Syria named before the marker and after it");
         // Nothing decides: the strongest weak evidence is kept, for `other`'s confidence.
         // (Each theme alone scores the sentence the same: one fit, one seed row each.)
         f.threshold = 2.0;

@@ -16,7 +16,7 @@ struct Report {
 
 /// Regression floors just under the macro-F1 measured with the default settings (see the
 /// README). The target is 0.90, which the pipeline does not reach.
-const SEED_FLOOR: f64 = 0.81;
+const SEED_FLOOR: f64 = 0.84;
 
 /// The articles written for evaluation after the seeds (`tests/fixtures/LABELLING.md`),
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
