@@ -435,28 +435,31 @@ impl Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
+
+    /// `labels.csv` and a `passages.jsonl` of document "a" with `(start, theme)` rows,
+    /// in `dir`.
+    fn write_run(dir: &Path, labels: &str, passages: &[(usize, &str)]) -> (PathBuf, PathBuf) {
+        let (labels_path, passages_path) = (dir.join("labels.csv"), dir.join("passages.jsonl"));
+        std::fs::write(&labels_path, labels).unwrap();
+        let lines: String = passages
+            .iter()
+            .map(|(start, theme)| {
+                format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\",\"cluster\":0}}\n")
+            })
+            .collect();
+        std::fs::write(&passages_path, lines).unwrap();
+        (labels_path, passages_path)
+    }
 
     #[test]
     fn scores_a_small_run_computed_by_hand() {
         let dir = tempfile::tempdir().unwrap();
-        let labels = dir.path().join("labels.csv");
-        std::fs::write(&labels, "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,B\na,13,15,other\na,16,18,boilerplate\n").unwrap();
-        let passages = dir.path().join("passages.jsonl");
-        let line = |start: usize, theme: &str| {
-            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\",\"cluster\":0}}\n")
-        };
-        std::fs::write(
-            &passages,
-            [
-                line(0, "A"),
-                line(6, "B"),
-                line(10, "B"),
-                line(13, "x, y, z"),
-                line(16, "A"),
-            ]
-            .concat(),
-        )
-        .unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,B\na,13,15,other\na,16,18,boilerplate\n",
+            &[(0, "A"), (6, "B"), (10, "B"), (13, "x, y, z"), (16, "A")],
+        );
         let r = evaluate(&labels, &passages).unwrap();
         // A: tp 1, fp 0 -> p 1, r 0.5, f1 2/3. B: tp 1, fp 1 -> p 0.5, r 1, f1 2/3.
         assert!((r.macro_f1 - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
@@ -471,29 +474,12 @@ mod tests {
     #[test]
     fn a_seeded_theme_no_paragraph_is_labelled_with_still_counts_its_false_alarms() {
         let dir = tempfile::tempdir().unwrap();
-        let labels = dir.path().join("labels.csv");
-        std::fs::write(
-            &labels,
-            "doc,start,label\na,0,A\na,5,other\na,9,other\na,12,other\na,20,boilerplate\n",
-        )
-        .unwrap();
-        let passages = dir.path().join("passages.jsonl");
-        let line = |start: usize, theme: &str| {
-            format!("{{\"doc\":\"a\",\"start\":{start},\"theme\":\"{theme}\",\"cluster\":0}}\n")
-        };
         // B is a seeded theme nobody labelled; "x, y" a discovered one; C seeded, unused.
-        std::fs::write(
-            &passages,
-            [
-                line(0, "A"),
-                line(5, "B"),
-                line(9, "x, y"),
-                line(12, "other"),
-                line(20, "B"),
-            ]
-            .concat(),
-        )
-        .unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\na,0,A\na,5,other\na,9,other\na,12,other\na,20,boilerplate\n",
+            &[(0, "A"), (5, "B"), (9, "x, y"), (12, "other"), (20, "B")],
+        );
         // Without themes.json, B's false alarm reads as `other`, which is right.
         let r = evaluate(&labels, &passages).unwrap();
         assert_eq!(r.classes.len(), 1);
