@@ -230,16 +230,6 @@ fn said_at(phrases: &[Phrase], words: &[Option<u32>]) -> Option<usize> {
         .min()
 }
 
-/// The byte offset of the first occurrence of `phrase` in `text` as whole words (no letter
-/// or digit just before or after it). Both are lowercase.
-fn find_words(text: &str, phrase: &str) -> Option<usize> {
-    text.match_indices(phrase).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
-}
-
 /// The sentences of a passage as byte ranges without surrounding white space (Unicode's
 /// sentence boundaries, UAX #29). Those rules break after every line break, but a single
 /// line break inside a paragraph is hard wrapping (the segmenter joins such lines into one
@@ -395,36 +385,45 @@ impl EvidenceTerms {
             let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
                 continue;
             };
-            // The first sentence with a motive strong enough decides, as a reader would; of
-            // several in it, the one stressed ("and above all Syria"), else the one named
-            // first. Each theme the sentence says is ranked so (stressed first, by where its
-            // seed term first follows the marker; then by where it is first named), with its
-            // score.
-            let stressed = self.stressed_from(&text[range.clone()], analyzer);
+            // Each theme the sentence says, where it is first named, and its score.
             let mut vector = None;
-            let mut said: Vec<(usize, (bool, usize), f64)> = Vec::new();
+            let mut said: Vec<(usize, usize, f64)> = Vec::new();
             for (theme, seeds) in self.seeds.iter().enumerate() {
                 let Some(at) = said_at(seeds, words) else {
                     continue;
                 };
-                let rank = stressed
-                    .and_then(|s| said_at(seeds, words.get(s..)?))
-                    .map_or((true, at), |after| (false, after));
                 let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
-                said.push((theme, rank, cosine(vector.view(), space.anchors.row(theme))));
+                said.push((theme, at, cosine(vector.view(), space.anchors.row(theme))));
             }
-            let evidence = |(theme, _, score): (usize, (bool, usize), f64)| Evidence {
+            let evidence = |(theme, _, score): (usize, usize, f64)| Evidence {
                 theme,
                 score,
                 sentence: cited.clone(),
                 needs_context: heading && !focus_here,
             };
-            if let Some(&first) = said
+            // The first sentence with a motive strong enough decides, as a reader would; of
+            // several in it, the one stressed ("and above all Syria": the first named after
+            // the marker), else the one named first.
+            let decisive: Vec<(usize, usize, f64)> = said
                 .iter()
+                .copied()
                 .filter(|(_, _, score)| *score >= space.threshold)
-                .min_by_key(|(_, rank, _)| *rank)
-            {
-                return Some(evidence(first));
+                .collect();
+            if decisive.len() > 1 {
+                let stressed = self.stressed_from(&text[range.clone()], analyzer);
+                let rank = |&(theme, at, _): &(usize, usize, f64)| match stressed
+                    .and_then(|s| said_at(&self.seeds[theme], words.get(s..)?))
+                {
+                    Some(after) => (0, after),
+                    None => (1, at),
+                };
+                return decisive
+                    .iter()
+                    .min_by_key(|s| rank(s))
+                    .map(|&s| evidence(s));
+            }
+            if let Some(&only) = decisive.first() {
+                return Some(evidence(only));
             }
             // Otherwise the strongest weak one, which only `other`'s confidence uses.
             for &s in &said {
@@ -436,22 +435,33 @@ impl EvidenceTerms {
         best
     }
 
-    /// The index of the first word after a stress marker in `sentence` ("above all",
-    /// matched as whole words, case aside), as the analyzer counts words.
+    /// Where a stress marker is in `sentence` ("above all": its words one after another,
+    /// case aside, across line breaks), as an index into the analyzer's words of the
+    /// sentence: the words from there on are stressed.
     fn stressed_from(&self, sentence: &str, analyzer: &mut Analyzer) -> Option<usize> {
-        if self.stress.is_empty() {
-            return None;
-        }
-        let lower = sentence.to_lowercase();
+        let words: Vec<(usize, String)> = sentence
+            .unicode_word_indices()
+            .map(|(at, word)| (at, word.to_lowercase()))
+            .collect();
         let at = self
             .stress
             .iter()
-            .filter_map(|marker| find_words(&lower, marker))
+            .filter_map(|marker| {
+                let marker: Vec<&str> = marker.unicode_words().collect();
+                if marker.is_empty() {
+                    return None;
+                }
+                words
+                    .windows(marker.len())
+                    .find(|w| w.iter().zip(&marker).all(|((_, a), b)| a == b))
+                    .map(|w| w[0].0)
+            })
             .min()?;
-        // Lowercasing can change byte lengths (rarely): count words in the lowercase text.
+        // The analyzer's words of the sentence as written (aliases such as "IS" are read
+        // in capitals), as `said_at` counts them.
         Some(
             analyzer
-                .tokens(&lower)
+                .tokens(sentence)
                 .iter()
                 .take_while(|t| t.start < at)
                 .count(),
@@ -705,29 +715,93 @@ mod tests {
         let found = f.find(4).unwrap();
         assert_eq!(found.theme, 0, "Syria named before the marker and after it");
         // Nothing decides: the strongest weak evidence is kept, for `other`'s confidence.
-        // (Each theme alone scores the sentence the same: one fit, one seed row each.)
         f.threshold = 2.0;
         let found = f.find(1).unwrap();
-        let alone: Vec<f64> = TWO_THEMES
-            .iter()
-            .map(|seed| {
-                let mut g = Fixture::themes(&texts, &[seed], &["Russia"]);
-                g.threshold = -1.0;
-                g.find(1).unwrap().score
-            })
-            .collect();
+        let alone = [score_alone(&texts, 1, 0), score_alone(&texts, 1, 1)];
         let strongest = if alone[0] >= alone[1] { 0 } else { 1 };
         assert_eq!(found.theme, strongest, "{found:?} {alone:?}");
         assert!((found.score - alone[strongest]).abs() < 1e-12);
     }
 
     #[test]
-    fn stress_markers_are_whole_words() {
-        assert_eq!(find_words("mainly syria", "mainly"), Some(0));
-        assert_eq!(find_words("remainly, mainly", "mainly"), Some(10));
-        assert_eq!(find_words("the mainlyx", "mainly"), None);
-        assert_eq!(find_words("é above all", "above all"), Some(3));
-        assert_eq!(find_words("above allies", "above all"), None);
+    fn a_stress_marker_is_its_words_and_counts_as_the_analyzer_counts() {
+        let mut analyzer = Analyzer::new(AnalyzerSettings {
+            aliases: vec![crate::analyze::Alias {
+                term: "islamic state".into(),
+                variants: vec!["IS".into()],
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+        let terms = EvidenceTerms::default().with_stress(&[
+            " Above all".to_string(),
+            "mainly".to_string(),
+            "--".to_string(),
+        ]);
+        // Where "chechnya" and "syria" are among the analyzer's words of a sentence.
+        let at = |analyzer: &mut Analyzer, sentence: &str, word: &str| {
+            let (terms, n) = analyzer.terms_and_words(sentence);
+            terms[..n].iter().position(|t| t == word).unwrap()
+        };
+        for sentence in [
+            "Russia cited Chechnya and, ABOVE ALL, Syria.",
+            // "IS" is the group only in capitals: counted as written, not lowercased.
+            "IS cited Chechnya and, above all, Syria.",
+            "Russia cited Chechnya and above\nall Syria.",
+            "Remainly Chechnya, mainly Syria.",
+        ] {
+            let stressed = terms.stressed_from(sentence, &mut analyzer).unwrap();
+            assert!(
+                at(&mut analyzer, sentence, "chechnya") < stressed
+                    && stressed <= at(&mut analyzer, sentence, "syria"),
+                "{sentence}: {stressed}"
+            );
+        }
+        for sentence in ["Above allies, Syria.", "Chechnya, then Syria."] {
+            assert_eq!(
+                terms.stressed_from(sentence, &mut analyzer),
+                None,
+                "{sentence}"
+            );
+        }
+    }
+
+    /// The score of the evidence in `texts[text]` for theme `theme` of [`TWO_THEMES`]
+    /// alone (the same fit: the same score as among both).
+    fn score_alone(texts: &[&str], text: usize, theme: usize) -> f64 {
+        let mut g = Fixture::themes(texts, &[TWO_THEMES[theme]], &["Russia"]);
+        g.threshold = -1.0;
+        g.find(text).unwrap().score
+    }
+
+    #[test]
+    fn only_evidence_that_reaches_the_threshold_decides() {
+        let texts = [
+            "Russia bombed Syria from the air for years. Russia fought in Chechnya.",
+            "Russia fought in Chechnya. Russia bombed Syria from the air for years.",
+            "Russia bombed Syria from the air for years.",
+            "Russia fought in Chechnya.",
+            "Russia fought in Chechnya and, above all, bombed Syria for years.",
+            "The weather in the mountains was cold and the concert was cancelled.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.terms = f.terms.clone().with_stress(&["above all".to_string()]);
+        // Each sentence scores the same in any passage: its own vector.
+        let (syria, chechnya) = (score_alone(&texts, 2, 0), score_alone(&texts, 3, 1));
+        assert!((syria - chechnya).abs() > 1e-9, "{syria} {chechnya}");
+        f.threshold = (syria + chechnya) / 2.0;
+        let (weak_first, strong_theme) = if syria < chechnya { (0, 1) } else { (1, 0) };
+        let found = f.find(weak_first).unwrap();
+        assert_eq!(
+            found.theme, strong_theme,
+            "the later, stronger sentence decides"
+        );
+        // In one sentence, a stressed motive below the threshold does not beat one above it.
+        let scores = [score_alone(&texts, 4, 0), score_alone(&texts, 4, 1)];
+        assert!((scores[0] - scores[1]).abs() > 1e-9, "{scores:?}");
+        f.threshold = (scores[0] + scores[1]) / 2.0;
+        let stronger = if scores[0] > scores[1] { 0 } else { 1 };
+        assert_eq!(f.find(4).unwrap().theme, stronger);
     }
 
     #[test]
