@@ -48,6 +48,14 @@ pub struct EvidenceTerms {
     /// event rather than an account of it ("condolences"); empty when the themes file names
     /// none.
     pub exclude: Vec<Phrase>,
+    /// Reasons the analysis gives that are none of the named themes ("the Soviet
+    /// occupation of Afghanistan"): named before a theme's seed terms, or stressed, they
+    /// make the sentence argue that reason rather than the theme; empty when the themes
+    /// file names none.
+    pub others: Vec<Phrase>,
+    /// Per named theme, whether its seed terms name the focus themselves (Chechnya is a
+    /// part of Russia), so that its sentences need no focus term.
+    pub implies_focus: Vec<bool>,
     /// Markers of the motive a sentence stresses most ("above all"), lowercase, matched
     /// as words in the sentence's text: stop words such as "above" and "all" carry them,
     /// so they are not analyzed.
@@ -60,17 +68,26 @@ pub struct EvidenceTerms {
     pub extra: Vec<String>,
 }
 
+/// The phrases of a themes file that make evidence, as written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvidencePhrases<'a> {
+    /// The focus terms ([`EvidenceTerms::focus`]).
+    pub focus: &'a [String],
+    /// Terms of a reaction ([`EvidenceTerms::exclude`]).
+    pub exclude: &'a [String],
+    /// Reasons that are none of the named themes ([`EvidenceTerms::others`]).
+    pub others: &'a [String],
+    /// Per named theme, its seed terms.
+    pub seeds: &'a [&'a [String]],
+    /// Per named theme, whether its seed terms name the focus themselves (missing: no).
+    pub implies_focus: &'a [bool],
+}
+
 impl EvidenceTerms {
-    /// The evidence terms of a themes file's `focus`, `exclude` and each named theme's seed
-    /// terms, as the analyzer gives each phrase's words. A phrase with no word left after
-    /// stop words is left out: it would match every sentence.
-    pub fn new(
-        focus: &[String],
-        exclude: &[String],
-        seeds: &[&[String]],
-        analyzer: &mut Analyzer,
-        tfidf: &FittedTfIdf,
-    ) -> Self {
+    /// The evidence terms of a themes file's phrases, as the analyzer gives each phrase's
+    /// words. A phrase with no word left after stop words is left out: it would match
+    /// every sentence.
+    pub fn new(phrases: EvidencePhrases, analyzer: &mut Analyzer, tfidf: &FittedTfIdf) -> Self {
         let mut analyze = |phrases: &[String]| -> Vec<Vec<String>> {
             phrases
                 .iter()
@@ -78,12 +95,14 @@ impl EvidenceTerms {
                 .filter(|words: &Vec<String>| !words.is_empty())
                 .collect()
         };
-        let focus_words = analyze(focus);
-        let exclude_words = analyze(exclude);
-        let seed_words: Vec<Vec<Vec<String>>> = seeds.iter().map(|s| analyze(s)).collect();
+        let focus_words = analyze(phrases.focus);
+        let exclude_words = analyze(phrases.exclude);
+        let other_words = analyze(phrases.others);
+        let seed_words: Vec<Vec<Vec<String>>> = phrases.seeds.iter().map(|s| analyze(s)).collect();
         let mut extra: Vec<String> = focus_words
             .iter()
             .chain(&exclude_words)
+            .chain(&other_words)
             .chain(seed_words.iter().flatten())
             .flatten()
             .filter(|w| tfidf.column(w).is_none())
@@ -92,14 +111,14 @@ impl EvidenceTerms {
         extra.sort_unstable();
         extra.dedup();
         let mut terms = Self {
-            focus: Vec::new(),
-            seeds: Vec::new(),
-            exclude: Vec::new(),
-            stress: Vec::new(),
-            focus_required: !focus.is_empty(),
+            focus_required: !phrases.focus.is_empty(),
+            implies_focus: (0..phrases.seeds.len())
+                .map(|t| phrases.implies_focus.get(t).copied().unwrap_or(false))
+                .collect(),
             extra,
+            ..Self::default()
         };
-        let phrases = |words: &[Vec<String>]| -> Vec<Phrase> {
+        let columns = |words: &[Vec<String>]| -> Vec<Phrase> {
             let mut out: Vec<Phrase> = words
                 .iter()
                 .map(|w| {
@@ -112,11 +131,13 @@ impl EvidenceTerms {
             out.dedup();
             out
         };
-        let focus = phrases(&focus_words);
-        let exclude = phrases(&exclude_words);
-        let seeds = seed_words.iter().map(|s| phrases(s)).collect();
+        let focus = columns(&focus_words);
+        let exclude = columns(&exclude_words);
+        let others = columns(&other_words);
+        let seeds = seed_words.iter().map(|s| columns(s)).collect();
         terms.focus = focus;
         terms.exclude = exclude;
+        terms.others = others;
         terms.seeds = seeds;
         terms
     }
@@ -312,22 +333,22 @@ impl EvidenceTerms {
         !self.focus_required || holds(&self.focus, columns)
     }
 
-    /// Whether a text with these columns holds a seed term of some theme.
-    fn names_a_seed(&self, columns: &[u32]) -> bool {
-        self.seeds.iter().any(|s| holds(s, columns))
-    }
-
-    /// The evidence in one passage, if any: in the first sentence whose evidence reaches
-    /// [`Space::threshold`], the theme stressed or else named first (ties: the theme
-    /// listed first); when no sentence reaches it, the strongest evidence (ties: the
+    /// The evidence in one passage, if any, read as the hand labels' guideline reads a
+    /// paragraph: the motive it stresses ("above all": the first motive named after such a
+    /// marker, in the first sentence that has one), else the one named first in the first
+    /// sentence whose evidence reaches [`Space::threshold`] (ties: the theme listed
+    /// first). A motive here is a named theme whose evidence reaches the threshold or one
+    /// of the other reasons ([`EvidenceTerms::others`]), which makes the passage argue no
+    /// named theme. When no sentence decides, the strongest weak evidence (ties: the
     /// earlier sentence, then the theme listed first). `row` is the passage's TF-IDF row
     /// and `extra` its extra columns ([`split_extra`]).
     ///
     /// The focus may be named in the sentence itself or in the one before it: a topic
     /// sentence often names the subject ("Russia's own history also plays a part.") and
-    /// the next one argues the motive. A heading needs no focus here: it is read in the
-    /// context of its article, and has no room to name the subject again; whether that
-    /// context bears it out is [`EvidenceTerms::find_all`]'s to check.
+    /// the next one argues the motive. A theme whose seed terms imply the focus needs none.
+    /// A heading needs no focus either: it is read in the context of its article, and has
+    /// no room to name the subject again; whether that context bears it out is
+    /// [`EvidenceTerms::find_all`]'s to check.
     fn find(
         &self,
         text: &str,
@@ -344,28 +365,31 @@ impl EvidenceTerms {
         // The cheap test on the whole passage spares splitting most passages of a large
         // corpus into sentences.
         let columns = with_extra(row, extra);
-        if !(self.names_a_seed(&columns) && (heading || self.names_focus(&columns))) {
+        let focus_anywhere = heading || self.names_focus(&columns);
+        if !self.seeds.iter().enumerate().any(|(theme, seeds)| {
+            holds(seeds, &columns) && (focus_anywhere || self.implies_focus[theme])
+        }) {
             return None;
         }
+        // The first sentence's verdict that decides (`Some(None)`: another reason).
+        let mut first: Option<Option<Evidence>> = None;
         let mut best: Option<Evidence> = None;
         // The sentence before, when it names the focus.
         let mut focus_before: Option<Range<usize>> = None;
         for range in sentences(text) {
-            let (terms, n_words) = analyzer.terms_and_words(&text[range.clone()]);
+            let sentence = &text[range.clone()];
+            let marker = self.marker_at(sentence);
+            // Once a sentence has decided, only a stressed motive can overrule it.
+            if first.is_some() && marker.is_none() {
+                continue;
+            }
+            let (terms, n_words) = analyzer.terms_and_words(sentence);
             // The sentence's terms as columns, its words first and in order; a word that is
             // neither in the vocabulary nor an evidence word is `None`, which no phrase
             // spans.
             let columns: Vec<Option<u32>> =
                 terms.iter().map(|t| self.column(t, space.tfidf)).collect();
             let vocabulary = space.tfidf.vocabulary.len() as u32;
-            let row = space.tfidf.transform_columns(
-                columns
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .filter(|&c| c < vocabulary)
-                    .collect(),
-            );
             let words = &columns[..n_words];
             let focus_here = !self.focus_required || says(&self.focus, words);
             let before = focus_before
@@ -382,69 +406,89 @@ impl EvidenceTerms {
                 focus_before = Some(range.clone());
             }
             // A sentence of reaction may still name the subject for the next one.
-            let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
+            if says(&self.exclude, words) {
                 continue;
-            };
-            // Each theme the sentence says, where it is first named, and its score.
+            }
+            // Each theme the sentence says with its subject, as its evidence and where the
+            // theme is first named.
             let mut vector = None;
-            let mut said: Vec<(usize, usize, f64)> = Vec::new();
+            let mut said: Vec<(Evidence, usize)> = Vec::new();
             for (theme, seeds) in self.seeds.iter().enumerate() {
                 let Some(at) = said_at(seeds, words) else {
                     continue;
                 };
-                let vector = vector.get_or_insert_with(|| space.reduction.project(&row));
-                said.push((theme, at, cosine(vector.view(), space.anchors.row(theme))));
-            }
-            let evidence = |(theme, _, score): (usize, usize, f64)| Evidence {
-                theme,
-                score,
-                sentence: cited.clone(),
-                needs_context: heading && !focus_here,
-            };
-            // The first sentence with a motive strong enough decides, as a reader would; of
-            // several in it, the one stressed ("and above all Syria": the first named after
-            // the marker), else the one named first.
-            let decisive: Vec<(usize, usize, f64)> = said
-                .iter()
-                .copied()
-                .filter(|(_, _, score)| *score >= space.threshold)
-                .collect();
-            if decisive.len() > 1 {
-                let stressed = self.stressed_from(&text[range.clone()], analyzer);
-                let rank = |&(theme, at, _): &(usize, usize, f64)| match stressed
-                    .and_then(|s| said_at(&self.seeds[theme], words.get(s..)?))
-                {
-                    Some(after) => (0, after),
-                    None => (1, at),
+                let implied = self.implies_focus[theme];
+                let Some(sentence) = (if implied {
+                    Some(range.clone())
+                } else {
+                    cited.clone()
+                }) else {
+                    continue;
                 };
-                return decisive
+                let vector = vector.get_or_insert_with(|| {
+                    let row = space.tfidf.transform_columns(
+                        columns
+                            .iter()
+                            .flatten()
+                            .copied()
+                            .filter(|&c| c < vocabulary)
+                            .collect(),
+                    );
+                    space.reduction.project(&row)
+                });
+                let score = cosine(vector.view(), space.anchors.row(theme));
+                let needs_context = heading && !focus_here && !implied;
+                said.push((
+                    Evidence {
+                        theme,
+                        score,
+                        sentence,
+                        needs_context,
+                    },
+                    at,
+                ));
+            }
+            // The motives: themes with evidence strong enough, and the other reasons
+            // (`None`), each where it is first named from word `from` on.
+            let motives = |from: usize| -> Option<(usize, Option<&Evidence>)> {
+                let words = words.get(from..)?;
+                let themes = said
                     .iter()
-                    .min_by_key(|s| rank(s))
-                    .map(|&s| evidence(s));
+                    .filter(|(e, _)| e.score >= space.threshold)
+                    .filter_map(|(e, _)| Some((said_at(&self.seeds[e.theme], words)?, Some(e))));
+                let other = said_at(&self.others, words).map(|at| (at, None));
+                themes.chain(other).min_by_key(|(at, _)| *at)
+            };
+            if let Some(stressed) = marker
+                .map(|at| self.words_before(sentence, at, analyzer))
+                .and_then(motives)
+            {
+                return stressed.1.cloned();
             }
-            if let Some(&only) = decisive.first() {
-                return Some(evidence(only));
+            if first.is_none() && said.iter().any(|(e, _)| e.score >= space.threshold) {
+                first = motives(0).map(|(_, e)| e.cloned());
             }
-            // Otherwise the strongest weak one, which only `other`'s confidence uses.
-            for &s in &said {
-                if best.as_ref().is_none_or(|b| s.2 > b.score) {
-                    best = Some(evidence(s));
+            // Otherwise the strongest weak evidence, which only `other`'s confidence uses.
+            for (e, _) in &said {
+                if best.as_ref().is_none_or(|b| e.score > b.score) {
+                    best = Some(e.clone());
                 }
             }
         }
-        best
+        first.unwrap_or(best)
     }
 
-    /// Where a stress marker is in `sentence` ("above all": its words one after another,
-    /// case aside, across line breaks), as an index into the analyzer's words of the
-    /// sentence: the words from there on are stressed.
-    fn stressed_from(&self, sentence: &str, analyzer: &mut Analyzer) -> Option<usize> {
+    /// Where the first stress marker is in `sentence` ("above all": its words one after
+    /// another, case aside, across line breaks), as a byte offset.
+    fn marker_at(&self, sentence: &str) -> Option<usize> {
+        if self.stress.is_empty() {
+            return None;
+        }
         let words: Vec<(usize, String)> = sentence
             .unicode_word_indices()
             .map(|(at, word)| (at, word.to_lowercase()))
             .collect();
-        let at = self
-            .stress
+        self.stress
             .iter()
             .filter_map(|marker| {
                 let marker: Vec<&str> = marker.unicode_words().collect();
@@ -456,16 +500,18 @@ impl EvidenceTerms {
                     .find(|w| w.iter().zip(&marker).all(|((_, a), b)| a == b))
                     .map(|w| w[0].0)
             })
-            .min()?;
-        // The analyzer's words of the sentence as written (aliases such as "IS" are read
-        // in capitals), as `said_at` counts them.
-        Some(
-            analyzer
-                .tokens(sentence)
-                .iter()
-                .take_while(|t| t.start < at)
-                .count(),
-        )
+            .min()
+    }
+
+    /// How many of the analyzer's words of `sentence` start before byte `at`: the index
+    /// `said_at` gives the word there. The words of the sentence as written (aliases such
+    /// as "IS" are read in capitals).
+    fn words_before(&self, sentence: &str, at: usize, analyzer: &mut Analyzer) -> usize {
+        analyzer
+            .tokens(sentence)
+            .iter()
+            .take_while(|t| t.start < at)
+            .count()
     }
 
     /// Each passage's evidence ([`EvidenceTerms::find`] on its text without a
@@ -603,7 +649,13 @@ mod tests {
             let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
             let seeds: Vec<Vec<String>> = seeds.iter().map(|s| strings(s)).collect();
             let seeds: Vec<&[String]> = seeds.iter().map(Vec::as_slice).collect();
-            let terms = EvidenceTerms::new(&strings(focus), &[], &seeds, &mut analyzer, &tfidf);
+            let focus = strings(focus);
+            let phrases = EvidencePhrases {
+                focus: &focus,
+                seeds: &seeds,
+                ..Default::default()
+            };
+            let terms = EvidenceTerms::new(phrases, &mut analyzer, &tfidf);
             let texts = strings(texts);
             Self {
                 texts,
@@ -738,6 +790,10 @@ mod tests {
             "mainly".to_string(),
             "--".to_string(),
         ]);
+        let stressed_from = |analyzer: &mut Analyzer, sentence: &str| {
+            let at = terms.marker_at(sentence)?;
+            Some(terms.words_before(sentence, at, analyzer))
+        };
         // Where "chechnya" and "syria" are among the analyzer's words of a sentence.
         let at = |analyzer: &mut Analyzer, sentence: &str, word: &str| {
             let (terms, n) = analyzer.terms_and_words(sentence);
@@ -750,7 +806,7 @@ mod tests {
             "Russia cited Chechnya and above\nall Syria.",
             "Remainly Chechnya, mainly Syria.",
         ] {
-            let stressed = terms.stressed_from(sentence, &mut analyzer).unwrap();
+            let stressed = stressed_from(&mut analyzer, sentence).unwrap();
             assert!(
                 at(&mut analyzer, sentence, "chechnya") < stressed
                     && stressed <= at(&mut analyzer, sentence, "syria"),
@@ -758,11 +814,7 @@ mod tests {
             );
         }
         for sentence in ["Above allies, Syria.", "Chechnya, then Syria."] {
-            assert_eq!(
-                terms.stressed_from(sentence, &mut analyzer),
-                None,
-                "{sentence}"
-            );
+            assert_eq!(stressed_from(&mut analyzer, sentence), None, "{sentence}");
         }
     }
 
@@ -820,7 +872,14 @@ mod tests {
             f.find(0).is_some(),
             "without `exclude`, a reaction is evidence"
         );
-        f.terms = EvidenceTerms::new(&focus, &exclude, &[&seeds], &mut f.analyzer, &f.tfidf);
+        let seeds: [&[String]; 1] = [&seeds];
+        let phrases = |exclude| EvidencePhrases {
+            focus: &focus,
+            exclude,
+            seeds: &seeds,
+            ..Default::default()
+        };
+        f.terms = EvidenceTerms::new(phrases(&exclude), &mut f.analyzer, &f.tfidf);
         assert_eq!(f.find(0), None);
         let found = f.find(1).expect("the first sentence still counts");
         assert_eq!(&texts[1][found.sentence], "Russia courts the Taliban.");
@@ -830,7 +889,7 @@ mod tests {
         assert_eq!(&texts[2][found.sentence], texts[2]);
         // A word of `exclude` the model never saw excludes a sentence `classify` reads.
         let exclude = ["mourned".to_string()];
-        f.terms = EvidenceTerms::new(&focus, &exclude, &[&seeds], &mut f.analyzer, &f.tfidf);
+        f.terms = EvidenceTerms::new(phrases(&exclude), &mut f.analyzer, &f.tfidf);
         assert!(f.classify("Russia courts the Taliban.").is_some());
         assert_eq!(f.classify("Russia mourned with the Taliban."), None);
     }
@@ -883,7 +942,11 @@ mod tests {
         let docs = vec![analyzer.terms("Russia has diplomatic ties with Kabul.")];
         let tfidf = TfIdfSettings::default().fit(&docs).unwrap();
         let seeds = ["diplomatic ties".to_string()];
-        let terms = EvidenceTerms::new(&[], &[], &[&seeds], &mut analyzer, &tfidf);
+        let phrases = EvidencePhrases {
+            seeds: &[&seeds],
+            ..Default::default()
+        };
+        let terms = EvidenceTerms::new(phrases, &mut analyzer, &tfidf);
         let columns = |w: &str| tfidf.column(w).unwrap();
         assert_eq!(
             terms.seeds,

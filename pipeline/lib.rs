@@ -35,7 +35,7 @@ pub use crate::chart::draw_charts;
 pub use crate::cluster::{ClusterSettings, FittedClusters, KScore, DEFAULT_K};
 pub use crate::error::{Error, Result};
 pub use crate::evaluate::{evaluate, ClassScore, Evaluation};
-pub use crate::evidence::{split_extra, Evidence, EvidenceTerms, Space};
+pub use crate::evidence::{split_extra, Evidence, EvidencePhrases, EvidenceTerms, Space};
 pub use crate::fsio::remove_stale_temp_files;
 pub use crate::ingest::{
     decode, read_corpus, Corpus, Document, SkippedFile, SourceMap, UTF_16BE, UTF_16LE, UTF_8,

@@ -17,7 +17,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub struct ThemeModel {
     /// seed terms is in the vocabulary).
     pub anchors: Array2<f64>,
     /// The focus and seed terms that make a sentence evidence for a named theme, the
-    /// exclude terms that make it none, and the markers of stress.
+    /// exclude terms that make it none, the other reasons, and the markers of stress.
     pub evidence: EvidenceTerms,
     /// Named themes first (in the themes file's order), then discovered ones.
     pub themes: Vec<Theme>,
@@ -243,11 +243,16 @@ impl ThemeModel {
             && model.theme_terms.len() == model.themes.len()
             && model.anchors.nrows() == model.clusters.n_seeded
             && model.evidence.seeds.len() == model.anchors.nrows()
+            && model.evidence.implies_focus.len() == model.evidence.seeds.len()
             && model
                 .evidence
                 .seeds
                 .iter()
-                .chain([&model.evidence.focus, &model.evidence.exclude])
+                .chain([
+                    &model.evidence.focus,
+                    &model.evidence.exclude,
+                    &model.evidence.others,
+                ])
                 .flatten()
                 // An empty phrase would match every sentence.
                 .all(|p| {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::analyze::{AnalyzedCorpus, Analyzer, AnalyzerSettings};
 use crate::cluster::{ClusterSettings, KScore};
 use crate::error::{Error, Result};
-use crate::evidence::{split_extra, EvidenceTerms, Phrase};
+use crate::evidence::{split_extra, EvidencePhrases, EvidenceTerms, Phrase};
 use crate::ingest::{Corpus, SourceMap};
 use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 use crate::reduce::{cosine, principal_plane, ReductionSettings, MIN_ROWS_PER_TASK};
@@ -387,6 +387,7 @@ fn stem_collisions(
         .focus
         .iter()
         .chain(&themes.exclude)
+        .chain(&themes.other_reasons)
         .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
         .map(String::as_str)
         .collect();
@@ -494,10 +495,15 @@ pub fn fit_with_progress(
         .filter_map(|(d, c)| c.map(|_| d.clone()))
         .collect();
     let seed_terms: Vec<&[String]> = themes.themes.iter().map(|t| &t.seed_terms[..]).collect();
+    let implies_focus: Vec<bool> = themes.themes.iter().map(|t| t.implies_focus).collect();
     let evidence_terms = EvidenceTerms::new(
-        &themes.focus,
-        &themes.exclude,
-        &seed_terms,
+        EvidencePhrases {
+            focus: &themes.focus,
+            exclude: &themes.exclude,
+            others: &themes.other_reasons,
+            seeds: &seed_terms,
+            implies_focus: &implies_focus,
+        },
         &mut analyzer,
         &tfidf,
     )
@@ -535,6 +541,7 @@ pub fn fit_with_progress(
         .focus
         .iter()
         .chain(&themes.exclude)
+        .chain(&themes.other_reasons)
         .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
         .filter(|entry| analyzer.tokens(entry).is_empty())
         .map(|entry| {

@@ -28,6 +28,12 @@ pub struct ThemesFile {
     /// text.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Reasons the analysis gives that are none of the named themes ("the Soviet
+    /// occupation of Afghanistan"). A sentence that names one before a theme's seed terms,
+    /// or after a stress marker, argues that reason, and its paragraph takes no named theme
+    /// from it. Analyzed like passage text.
+    #[serde(default)]
+    pub other_reasons: Vec<String>,
     /// Words that mark the motive a sentence stresses most ("above all", "especially"):
     /// of several named themes in one sentence, the first named after such a marker wins,
     /// else the first named. Matched as words in the text, case aside, not analyzed (stop
@@ -53,6 +59,10 @@ pub struct ThemeSpec {
     /// Theme-specific aliases: canonical term -> phrases folded into it.
     #[serde(default)]
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// Whether the seed terms name the file's focus themselves (a region of the country
+    /// attacked), so that a sentence needs no focus term to argue this theme.
+    #[serde(default)]
+    pub implies_focus: bool,
 }
 
 impl ThemesFile {
@@ -78,6 +88,7 @@ impl ThemesFile {
         for (key, terms) in [
             ("focus", &file.focus),
             ("exclude", &file.exclude),
+            ("other_reasons", &file.other_reasons),
             ("stress", &file.stress),
         ] {
             if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
