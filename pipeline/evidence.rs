@@ -310,14 +310,33 @@ const HEADING_WORDS: usize = 12;
 
 /// Whether a passage is a heading: one line of at most [`HEADING_WORDS`] words, one
 /// sentence, that does not end in a full stop, even inside closing quotes or brackets
-/// ("The Syria factor", "Why Russia?").
+/// ("The Syria factor", "Why Russia?"), after its number or time, if any ("2. The Taliban
+/// factor", "09:15 The grievance list").
 fn is_heading(text: &str) -> bool {
-    let text = text.trim();
+    let text = without_number(text.trim());
     let last = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']']);
     !text.contains(['\n', '\r'])
         && !last.ends_with('.')
         && text.split_whitespace().count() <= HEADING_WORDS
         && sentences(text).len() == 1
+}
+
+/// A text without the number or time it starts with ("2.", "IV)", "09:15"), which would
+/// otherwise read as a sentence of its own.
+fn without_number(text: &str) -> &str {
+    let Some((first, rest)) = text.split_once(char::is_whitespace) else {
+        return text;
+    };
+    let body = first.trim_end_matches(['.', ')', ':']);
+    let numeral = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    let roman = first.len() > body.len() && body.chars().all(|c| "IVX".contains(c));
+    if !body.is_empty() && (numeral || roman) {
+        rest.trim_start()
+    } else {
+        text
+    }
 }
 
 /// Whether the text between two sentences holds a blank line: a paragraph break, which
@@ -365,10 +384,11 @@ impl EvidenceTerms {
         // The cheap test on the whole passage spares splitting most passages of a large
         // corpus into sentences.
         let columns = with_extra(row, extra);
-        let focus_anywhere = heading || self.names_focus(&columns);
-        if !self.seeds.iter().enumerate().any(|(theme, seeds)| {
-            holds(seeds, &columns) && (focus_anywhere || self.implies_focus[theme])
-        }) {
+        let named = |theme: usize| holds(&self.seeds[theme], &columns);
+        let focus_anywhere = heading
+            || self.names_focus(&columns)
+            || (0..self.seeds.len()).any(|t| self.implies_focus[t] && named(t));
+        if !(focus_anywhere && (0..self.seeds.len()).any(named)) {
             return None;
         }
         // The first sentence's verdict that decides (`Some(None)`: another reason).
@@ -391,7 +411,12 @@ impl EvidenceTerms {
                 terms.iter().map(|t| self.column(t, space.tfidf)).collect();
             let vocabulary = space.tfidf.vocabulary.len() as u32;
             let words = &columns[..n_words];
-            let focus_here = !self.focus_required || says(&self.focus, words);
+            // A theme whose seed terms imply the focus names the subject for every theme
+            // ("Syria and Chechnya explain the hatred").
+            let focus_here = !self.focus_required
+                || says(&self.focus, words)
+                || (self.seeds.iter().enumerate())
+                    .any(|(t, seeds)| self.implies_focus[t] && says(seeds, words));
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -417,12 +442,7 @@ impl EvidenceTerms {
                 let Some(at) = said_at(seeds, words) else {
                     continue;
                 };
-                let implied = self.implies_focus[theme];
-                let Some(sentence) = (if implied {
-                    Some(range.clone())
-                } else {
-                    cited.clone()
-                }) else {
+                let Some(sentence) = cited.clone() else {
                     continue;
                 };
                 let vector = vector.get_or_insert_with(|| {
@@ -437,7 +457,7 @@ impl EvidenceTerms {
                     space.reduction.project(&row)
                 });
                 let score = cosine(vector.view(), space.anchors.row(theme));
-                let needs_context = heading && !focus_here && !implied;
+                let needs_context = heading && !focus_here;
                 said.push((
                     Evidence {
                         theme,
