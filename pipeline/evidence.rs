@@ -328,11 +328,14 @@ fn without_number(text: &str) -> &str {
         return text;
     };
     let body = first.trim_end_matches(['.', ')', ':']);
+    // A number needs its stop or bracket ("2."), a time its colon: a year that starts a
+    // line ("2024 was ...") is no heading's number.
+    let marked = first.len() > body.len() || body.contains(':');
     let numeral = body
         .chars()
         .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
-    let roman = first.len() > body.len() && body.chars().all(|c| "IVX".contains(c));
-    if !body.is_empty() && (numeral || roman) {
+    let roman = body.chars().all(|c| "IVX".contains(c));
+    if !body.is_empty() && marked && (numeral || roman) {
         rest.trim_start()
     } else {
         text
@@ -795,6 +798,85 @@ mod tests {
         assert!((found.score - alone[strongest]).abs() < 1e-12);
     }
 
+    /// Evidence terms for [`TWO_THEMES`] with the focus "Russia", `others`, the stress
+    /// markers "above all" and "most of all", and `implies_focus`.
+    fn two_themes_terms(f: &mut Fixture, others: &[&str], implies_focus: &[bool]) -> EvidenceTerms {
+        let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let seeds: Vec<Vec<String>> = TWO_THEMES.iter().map(|s| strings(s)).collect();
+        let seeds: Vec<&[String]> = seeds.iter().map(Vec::as_slice).collect();
+        let phrases = EvidencePhrases {
+            focus: &strings(&["Russia"]),
+            others: &strings(others),
+            seeds: &seeds,
+            implies_focus,
+            ..Default::default()
+        };
+        EvidenceTerms::new(phrases, &mut f.analyzer, &f.tfidf)
+            .with_stress(&strings(&["above all", "most of all"]))
+    }
+
+    #[test]
+    fn another_reason_named_first_or_stressed_takes_the_passage_from_the_themes() {
+        let texts = [
+            "Russia occupied Afghanistan in the 1980s and fought in Chechnya.",
+            "Russia fought in Chechnya and occupied Afghanistan in the 1980s.",
+            "Russia fought in Chechnya and, above all, exploits its migrants.",
+            "Russia fought in Chechnya. Above all, Russia bombed Syria.",
+            "Russia fought in Chechnya. Most of all, the group wants the migrants.",
+            "Russia fought in Chechnya. Above all, the weather was cold.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.threshold = -1.0;
+        assert_eq!(f.find(0).unwrap().theme, 1, "no other reasons yet");
+        f.terms = two_themes_terms(&mut f, &["occupied Afghanistan", "migrants"], &[]);
+        assert_eq!(f.find(0), None, "the Soviet war is named first");
+        assert_eq!(f.find(1).unwrap().theme, 1, "Chechnya is named first");
+        assert_eq!(f.find(2), None, "the migrants are stressed");
+        let found = f.find(3).unwrap();
+        assert_eq!(
+            (found.theme, &texts[3][found.sentence]),
+            (0, "Above all, Russia bombed Syria."),
+            "a motive stressed in a later sentence decides"
+        );
+        assert_eq!(f.find(4), None, "a later sentence stresses another reason");
+        assert_eq!(f.find(5).unwrap().theme, 1, "a marker before no motive");
+    }
+
+    #[test]
+    fn a_theme_that_implies_the_focus_needs_none_and_names_it_for_the_others() {
+        let texts = [
+            "Chechnya was flattened twice.",
+            "Syria and Chechnya explain the hatred.",
+            "Syria explains the hatred. Chechnya was flattened twice.",
+            "Syria explains the hatred.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.threshold = -1.0;
+        assert!(
+            (0..4).all(|i| f.find(i).is_none()),
+            "no sentence names Russia"
+        );
+        f.terms = two_themes_terms(&mut f, &[], &[false, true]);
+        assert_eq!(f.find(0).unwrap().theme, 1);
+        let found = f.find(1).unwrap();
+        assert_eq!(
+            found.theme, 0,
+            "Chechnya names Russia; Syria is named first"
+        );
+        assert_eq!(found.sentence, 0..texts[1].len());
+        let found = f.find(2).unwrap();
+        assert_eq!(
+            (found.theme, &texts[2][found.sentence]),
+            (1, "Chechnya was flattened twice."),
+            "the subject named after Syria is no focus for it"
+        );
+        assert_eq!(f.find(3), None);
+        let found = f
+            .classify("Grozny burned. Chechnya was flattened.")
+            .unwrap();
+        assert_eq!(found.theme, 1, "a model reads the flag too");
+    }
+
     #[test]
     fn a_stress_marker_is_its_words_and_counts_as_the_analyzer_counts() {
         let mut analyzer = Analyzer::new(AnalyzerSettings {
@@ -1032,6 +1114,17 @@ mod tests {
         assert!(!is_heading(
             "The Kremlin points to Kyiv. Is there any evidence?"
         ));
+        // A heading's number or time is no sentence of its own; a year is no number.
+        for heading in [
+            "2. The Taliban factor",
+            "09:15 The grievance list",
+            "IV) Why now?",
+        ] {
+            assert!(is_heading(heading), "{heading}");
+        }
+        assert!(!is_heading("2. Russia courts the Taliban. It always has."));
+        assert_eq!(without_number("2024 was the year"), "2024 was the year");
+        assert_eq!(without_number("I think so"), "I think so");
     }
 
     #[test]

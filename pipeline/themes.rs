@@ -318,6 +318,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("stress: entry 2 is empty"), "{err}");
+        let err = parse("other_reasons = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("other_reasons: entry 1 is empty"), "{err}");
+        let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\nimplies_focus = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("implies_focus") && err.contains("line 4"),
+            "{err}"
+        );
     }
 
     #[test]

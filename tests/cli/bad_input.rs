@@ -254,15 +254,22 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
         "classify wrote outputs despite the bad model"
     );
 
-    // An empty phrase among the evidence terms would match (or exclude) every sentence.
-    let mut value: serde_json::Value = serde_json::from_str(&model).unwrap();
-    value["evidence"]["exclude"] = serde_json::json!([[]]);
-    let empty = tmp.path().join("empty_phrase.json");
-    write(&empty, serde_json::to_vec(&value).unwrap());
-    let outcome = classify(&empty, "cempty");
-    let stderr = outcome.failure();
-    assert_contains("stderr names the model", &shown(&empty), stderr);
-    assert_contains("stderr says what is wrong", "inconsistent", stderr);
+    // An empty phrase among the evidence terms would match (or exclude) every sentence;
+    // a theme without its implied-focus flag would panic.
+    for (key, broken) in [
+        ("exclude", serde_json::json!([[]])),
+        ("others", serde_json::json!([[]])),
+        ("implies_focus", serde_json::json!([true])),
+    ] {
+        let mut value: serde_json::Value = serde_json::from_str(&model).unwrap();
+        value["evidence"][key] = broken;
+        let bad = tmp.path().join(format!("bad_{key}.json"));
+        write(&bad, serde_json::to_vec(&value).unwrap());
+        let outcome = classify(&bad, &format!("c_{key}"));
+        let stderr = outcome.failure();
+        assert_contains("stderr names the model", &shown(&bad), stderr);
+        assert_contains("stderr says what is wrong", "inconsistent", stderr);
+    }
 
     let truncated = tmp.path().join("truncated.json");
     write(&truncated, &model.as_bytes()[..100]);
