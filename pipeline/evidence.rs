@@ -6,15 +6,17 @@
 //! sentence is evidence for a named theme when it says one of the theme's seed terms (the
 //! words of a seed phrase such as "civil war" one after another, not just "war") and, when
 //! the themes file names a `focus` (the subject of the question, such as the country
-//! attacked), one of the focus terms as well, in that sentence or the one before it. A
+//! attacked), one of the focus terms as well, in that sentence or the one before it; a
+//! theme whose seed terms imply the focus (a region of the country) names it itself. A
 //! heading needs no focus, since it is read in its article's context, but it needs the
 //! paragraph after it to hold the theme's seed terms. A sentence that says an `exclude`
 //! term (a reaction to the event) is no evidence. Its strength is the cosine similarity
 //! between the sentence's reduced TF-IDF vector and the theme's seed vector. A passage's
-//! evidence is read as a reader reads it: the first sentence with evidence strong enough
-//! decides, and of several motives in that sentence the one stressed ("above all") wins,
-//! else the one named first. That sentence is what the output cites, so that every named
-//! assignment can be checked against the words behind it.
+//! evidence is read as the hand labels' guideline reads a paragraph: the motive stressed
+//! ("above all") wins, else the one named first in the first sentence with evidence strong
+//! enough; a reason that is none of the themes (`other_reasons`) named first or stressed
+//! leaves the passage without one. That sentence is what the output cites, so that every
+//! named assignment can be checked against the words behind it.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -358,12 +360,12 @@ impl EvidenceTerms {
     /// The evidence in one passage, if any, read as the hand labels' guideline reads a
     /// paragraph: the motive it stresses ("above all": the first motive named after such a
     /// marker, in the first sentence that has one), else the one named first in the first
-    /// sentence whose evidence reaches [`Space::threshold`] (ties: the theme listed
-    /// first). A motive here is a named theme whose evidence reaches the threshold or one
-    /// of the other reasons ([`EvidenceTerms::others`]), which makes the passage argue no
-    /// named theme. When no sentence decides, the strongest weak evidence (ties: the
-    /// earlier sentence, then the theme listed first). `row` is the passage's TF-IDF row
-    /// and `extra` its extra columns ([`split_extra`]).
+    /// sentence that decides (ties: the theme listed first). A sentence decides when the
+    /// evidence of a theme it says reaches [`Space::threshold`]; its motives are then every
+    /// theme it says, and in any sentence the other reasons ([`EvidenceTerms::others`]),
+    /// which make the passage argue no named theme. When no sentence decides, the
+    /// strongest weak evidence (ties: the earlier sentence, then the theme listed first).
+    /// `row` is the passage's TF-IDF row and `extra` its extra columns ([`split_extra`]).
     ///
     /// The focus may be named in the sentence itself or in the one before it: a topic
     /// sentence often names the subject ("Russia's own history also plays a part.") and
@@ -471,13 +473,16 @@ impl EvidenceTerms {
                     at,
                 ));
             }
-            // The motives: themes with evidence strong enough, and the other reasons
-            // (`None`), each where it is first named from word `from` on.
+            // A sentence argues a motive when a theme's evidence in it reaches the threshold;
+            // which motive is the guideline's choice among all it names, whatever their
+            // scores: each theme it says (when it decides) and each other reason (`None`),
+            // where it is first named from word `from` on.
+            let decides = said.iter().any(|(e, _)| e.score >= space.threshold);
             let motives = |from: usize| -> Option<(usize, Option<&Evidence>)> {
                 let words = words.get(from..)?;
                 let themes = said
                     .iter()
-                    .filter(|(e, _)| e.score >= space.threshold)
+                    .filter(|_| decides)
                     .filter_map(|(e, _)| Some((said_at(&self.seeds[e.theme], words)?, Some(e))));
                 let other = said_at(&self.others, words).map(|at| (at, None));
                 themes.chain(other).min_by_key(|(at, _)| *at)
@@ -488,7 +493,7 @@ impl EvidenceTerms {
             {
                 return stressed.1.cloned();
             }
-            if first.is_none() && said.iter().any(|(e, _)| e.score >= space.threshold) {
+            if first.is_none() && decides {
                 first = motives(0).map(|(_, e)| e.cloned());
             }
             // Otherwise the strongest weak evidence, which only `other`'s confidence uses.
@@ -937,6 +942,7 @@ mod tests {
             "Russia fought in Chechnya.",
             "Russia fought in Chechnya and, above all, bombed Syria for years.",
             "The weather in the mountains was cold and the concert was cancelled.",
+            "Russia bombed Syria for years and, above all, fought in Chechnya.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.terms = f.terms.clone().with_stress(&["above all".to_string()]);
@@ -950,12 +956,26 @@ mod tests {
             found.theme, strong_theme,
             "the later, stronger sentence decides"
         );
-        // In one sentence, a stressed motive below the threshold does not beat one above it.
+        // The threshold decides whether a sentence argues a motive, not which: the stressed
+        // motive wins when the other reaches the threshold and it does not, and nothing
+        // decides when neither does.
         let scores = [score_alone(&texts, 4, 0), score_alone(&texts, 4, 1)];
         assert!((scores[0] - scores[1]).abs() > 1e-9, "{scores:?}");
+        let weaker = if scores[0] < scores[1] { 0 } else { 1 };
+        // Text 4 stresses Syria, text 6 Chechnya.
+        let stressing_weaker = if weaker == 0 { 4 } else { 6 };
+        let scores = [
+            score_alone(&texts, stressing_weaker, 0),
+            score_alone(&texts, stressing_weaker, 1),
+        ];
         f.threshold = (scores[0] + scores[1]) / 2.0;
-        let stronger = if scores[0] > scores[1] { 0 } else { 1 };
-        assert_eq!(f.find(4).unwrap().theme, stronger);
+        assert!(scores[weaker] < f.threshold, "the same words: {scores:?}");
+        let found = f.find(stressing_weaker).unwrap();
+        assert_eq!(found.theme, weaker, "{found:?} {scores:?}");
+        assert!((found.score - scores[weaker]).abs() < 1e-12);
+        f.threshold = scores[0].max(scores[1]) + 1e-6;
+        let found = f.find(stressing_weaker).unwrap();
+        assert!(found.score < f.threshold, "only weak evidence: {found:?}");
     }
 
     #[test]

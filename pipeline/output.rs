@@ -263,8 +263,10 @@ pub fn write_outputs(
                 end: span.end,
                 text: &d.text,
                 reason: match d.duplicate_of {
+                    // "duplicate of ...", "pull quote of ...".
                     Some(first) => format!(
-                        "duplicate of the paragraph at byte {}",
+                        "{} of the paragraph at byte {}",
+                        d.reason,
                         file.file_offset(first)
                     )
                     .into(),

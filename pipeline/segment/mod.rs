@@ -99,9 +99,10 @@ pub struct Dropped {
     pub end: usize,
     /// The paragraph's text.
     pub text: String,
-    /// Why it was dropped: a boilerplate rule's reason, or `duplicate`.
+    /// Why it was dropped: a boilerplate rule's reason, `duplicate` or `pull quote`.
     pub reason: String,
-    /// For a duplicate, the offset of the paragraph it repeats (the one kept).
+    /// For a duplicate or a pull quote, the offset of the paragraph it repeats (the one
+    /// kept).
     pub duplicate_of: Option<usize>,
 }
 
@@ -365,6 +366,52 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The fewest words of a paragraph read as a pull quote when it repeats another one's
+/// text: a short line such as a heading ("The Taliban factor") may well recur in prose.
+const PULL_QUOTE_WORDS: usize = 5;
+
+/// The longest paragraph read as a pull quote, in bytes.
+const PULL_QUOTE_BYTES: usize = 300;
+
+/// Pull quotes among a document's paragraphs: short paragraphs whose words, white space
+/// aside, are part of a longer paragraph of the same document (a quote set off in a box,
+/// often re-wrapped over several lines). Each as (its index, the index of the paragraph it
+/// repeats). Written by hand on top of `aho-corasick`, which finds every short paragraph in
+/// one pass over the document's text.
+fn pull_quotes(paragraphs: &[Passage]) -> Vec<(usize, usize)> {
+    let squeeze = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let candidates: Vec<usize> = (0..paragraphs.len())
+        .filter(|&i| {
+            let text = &paragraphs[i].text;
+            text.len() <= PULL_QUOTE_BYTES && text.split_whitespace().count() >= PULL_QUOTE_WORDS
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let patterns: Vec<String> = candidates
+        .iter()
+        .map(|&i| squeeze(&paragraphs[i].text))
+        .collect();
+    let Ok(automaton) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (j, paragraph) in paragraphs.iter().enumerate() {
+        let text = squeeze(&paragraph.text);
+        for m in automaton.find_overlapping_iter(&text) {
+            let i = candidates[m.pattern().as_usize()];
+            // Only a longer paragraph holds a pull quote (an equal one is a duplicate).
+            if i != j && text.len() > patterns[m.pattern().as_usize()].len() {
+                found.push((i, j));
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup_by_key(|(i, _)| *i);
+    found
+}
+
 /// Cuts every document into passages; returns the kept passages and the dropped ones.
 pub fn segment(
     documents: &[Document],
@@ -404,6 +451,29 @@ pub fn segment(
                     speaker: 0,
                 }),
             }
+        }
+        let quotes = pull_quotes(&kept);
+        if !quotes.is_empty() {
+            let mut quote = vec![false; kept.len()];
+            for &(i, of) in &quotes {
+                quote[i] = true;
+                dropped.push(Dropped {
+                    doc,
+                    start: kept[i].start,
+                    end: kept[i].end,
+                    text: kept[i].text.clone(),
+                    reason: "pull quote".to_string(),
+                    duplicate_of: Some(kept[of].start),
+                });
+            }
+            let mut i = 0;
+            kept.retain(|_| {
+                i += 1;
+                !quote[i - 1]
+            });
+            // The document's dropped paragraphs in the order of the text.
+            let first = dropped.partition_point(|d| d.doc < doc);
+            dropped[first..].sort_by_key(|d| d.start);
         }
         match unit {
             Unit::Passage => {
@@ -597,6 +667,48 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_pull_quote_is_dropped_as_a_repeat_of_the_paragraph_it_quotes() {
+        let text = "The Taliban factor\n\n\
+            \"Attacking Moscow lets them say they are avenging Muslims in Syria,\" he said. \
+            The Taliban factor is older.\n\n\
+            \"Attacking Moscow lets them say\n\n\
+            \x20   they are   avenging Muslims in Syria,\"\n\n\
+            Russia bombed Syria. Russia bombed Syria for years, the analysts said.\n\n\
+            bombed Syria for years\n";
+        let (kept, dropped) = segment(&[doc(text)], &Boilerplate::builtin(), Unit::Passage);
+        let quoted = text.find("\"Attacking").unwrap();
+        let reasons: Vec<(&str, &str, Option<usize>)> = dropped
+            .iter()
+            .map(|d| (d.text.trim(), d.reason.as_str(), d.duplicate_of))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "\"Attacking Moscow lets them say",
+                    "pull quote",
+                    Some(quoted)
+                ),
+                (
+                    "they are   avenging Muslims in Syria,\"",
+                    "pull quote",
+                    Some(quoted)
+                ),
+            ],
+            "re-wrapped lines of five words or more, in the order of the text"
+        );
+        let kept: Vec<&str> = kept.iter().map(|p| p.text.as_str()).collect();
+        assert!(
+            kept.contains(&"The Taliban factor"),
+            "a heading of three words"
+        );
+        assert!(
+            kept.contains(&"bombed Syria for years"),
+            "four words: {kept:?}"
+        );
+    }
+
     /// Lines as they appear in the seed articles (and in web scrapes generally), each with
     /// the reason it must be dropped for.
     #[test]
@@ -752,6 +864,16 @@ mod tests {
             ),
             ("[Share] [Save] [Gift this article]", "share prompt"),
             ("Share   Email   Comments (186)", "share prompt"),
+            ("KEYWORDS: RUSSIA-SECURITY/ATTACK", "tag line"),
+            ("Related in Opinion: \"The new geometry of Asia\"", "navigation"),
+            (
+                "Translator's note: This column first appeared in Arabic. The translation \
+                 aims to stay close to the author's style, which is rhetorical, in places \
+                 ironic, and full of questions. Square brackets mark clarifications added by \
+                 the translator. Quranic references have been rendered in English paraphrase, \
+                 and the title has been translated literally.",
+                "editor's note",
+            ),
         ];
         for (line, reason) in cases {
             assert_eq!(b.reason(line), Some(reason), "line: {line}");
@@ -800,6 +922,9 @@ mod tests {
             "Recruiters in Moscow paid Tajik migrants a few hundred dollars to sign up.",
             "Update: Russia's Investigative Committee said four suspects had been charged.",
             "The FSB set up a tip line for witnesses of the attack.",
+            "Related to that: the group's attack on Iran in January.",
+            "Keywords matter: the group's magazine used the word 'crusader' 40 times.",
+            "The translator's notes in the margin were removed.",
         ] {
             assert_eq!(b.reason(line), None, "line: {line}");
         }
