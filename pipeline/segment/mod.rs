@@ -366,6 +366,34 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The reason of the navigation rules.
+const NAVIGATION: &str = "navigation";
+
+/// The most words of a heading over a list of links ("See also", "Related stories").
+const LIST_HEADING_WORDS: usize = 3;
+
+/// The most words of a link's title in such a list.
+const LINK_WORDS: usize = 12;
+
+/// Whether a line dropped as navigation is the heading of a list of links, whose items
+/// follow it one per line ("See also [edit]").
+fn is_list_heading(text: &str) -> bool {
+    let text = text.trim().trim_end_matches("[edit]").trim_end();
+    !text.ends_with(':') && text.split_whitespace().count() <= LIST_HEADING_WORDS
+}
+
+/// Whether a paragraph reads as one link's title in a list: one short line that ends in no
+/// sentence's stop ("Russian intervention in the Syrian civil war"), and is no wiki's
+/// section heading ("Background [edit]", after a table of contents).
+fn is_link(text: &str) -> bool {
+    let text = text.trim();
+    let last = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+    !text.contains(['\n', '\r'])
+        && !text.ends_with("[edit]")
+        && !last.ends_with(['.', '?', '!', ':'])
+        && text.split_whitespace().count() <= LINK_WORDS
+}
+
 /// The fewest words of a paragraph read as a pull quote when it repeats another one's
 /// text: a short line such as a heading ("The Taliban factor") may well recur in prose.
 const PULL_QUOTE_WORDS: usize = 5;
@@ -423,10 +451,21 @@ pub fn segment(
     for (doc, document) in documents.iter().enumerate() {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         let mut kept: Vec<Passage> = Vec::new();
+        // Whether the paragraphs so far are a list of links under a heading such as
+        // "See also".
+        let mut links = false;
         for (start, end) in paragraph_spans(&document.text) {
             let text = &document.text[start..end];
-            let reason = if let Some(reason) = boilerplate.reason(text) {
+            let rule = boilerplate.reason(text);
+            links = match rule {
+                Some(NAVIGATION) => is_list_heading(text),
+                Some(_) => false,
+                None => links && is_link(text),
+            };
+            let reason = if let Some(reason) = rule {
                 Some((reason.to_string(), None))
+            } else if links {
+                Some((NAVIGATION.to_string(), None))
             } else if let Some(&first) = seen.get(text) {
                 Some(("duplicate".to_string(), Some(first)))
             } else {
@@ -706,6 +745,45 @@ mod tests {
         assert!(
             kept.contains(&"bombed Syria for years"),
             "four words: {kept:?}"
+        );
+    }
+
+    #[test]
+    fn the_links_listed_under_a_navigation_heading_are_navigation() {
+        let text = "See also [edit]\n\n\
+            Crocus City Hall attack\n\n\
+            Russian intervention in the Syrian civil war\n\n\
+            Background [edit]\n\n\
+            Analysts tied the attack to Syria\n\n\
+            Read more\n\n\
+            Why the Taliban and ISKP are at war\n\n\
+            The group has attacked Russia before.\n\n\
+            Short line without a stop\n";
+        let (kept, dropped) = segment(&[doc(text)], &Boilerplate::builtin(), Unit::Passage);
+        let dropped: Vec<(&str, &str)> = dropped
+            .iter()
+            .map(|d| (d.text.as_str(), d.reason.as_str()))
+            .collect();
+        assert_eq!(
+            dropped,
+            [
+                ("See also [edit]", "navigation"),
+                ("Crocus City Hall attack", "navigation"),
+                ("Russian intervention in the Syrian civil war", "navigation"),
+                ("Read more", "navigation"),
+                ("Why the Taliban and ISKP are at war", "navigation"),
+            ]
+        );
+        let kept: Vec<&str> = kept.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "Background [edit]",
+                "Analysts tied the attack to Syria",
+                "The group has attacked Russia before.",
+                "Short line without a stop",
+            ],
+            "a section heading or a sentence ends the list"
         );
     }
 
