@@ -76,7 +76,8 @@ pub struct ClassScore {
 pub struct Evaluation {
     /// Labelled content paragraphs compared.
     pub evaluated: usize,
-    /// Labelled paragraphs skipped as duplicates of an earlier one.
+    /// Labelled paragraphs skipped as repeats of another one, which is scored: duplicates
+    /// and pull quotes.
     pub duplicates: usize,
     /// Content paragraphs (not labelled boilerplate) that the run dropped.
     pub content_dropped: usize,
@@ -240,7 +241,9 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
                 .get(theme)
                 .copied()
                 .unwrap_or(class_index[OTHER]),
-            (None, Some(reason)) if reason.starts_with("duplicate") => {
+            (None, Some(reason))
+                if reason.starts_with("duplicate") || reason.starts_with("pull quote") =>
+            {
                 report.duplicates += 1;
                 continue;
             }
@@ -379,7 +382,7 @@ impl Evaluation {
         }
         let _ = writeln!(
             s,
-            "evaluated {} labelled paragraphs ({} duplicates skipped, {} content paragraphs dropped by the run)",
+            "evaluated {} labelled paragraphs ({} duplicates or pull quotes skipped, {} content paragraphs dropped by the run)",
             self.evaluated, self.duplicates, self.content_dropped
         );
         if self.unmatched > 0 {
@@ -559,6 +562,29 @@ mod tests {
         .unwrap();
         let r = evaluate(&labels, &passages).unwrap();
         assert!(r.nmi < 0.01 && r.ari < 0.0, "{r:?}");
+    }
+
+    #[test]
+    fn repeats_are_skipped_and_other_drops_of_content_count_as_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,end,label\na,0,5,A\na,6,9,A\na,10,12,A\na,13,15,A\n",
+            &[(0, "A")],
+        );
+        let dropped = [
+            (6, "duplicate of the paragraph at byte 0"),
+            (10, "pull quote of the paragraph at byte 0"),
+            (13, "navigation"),
+        ]
+        .map(|(start, reason)| {
+            format!("{{\"doc\":\"a\",\"start\":{start},\"reason\":\"{reason}\"}}\n")
+        });
+        std::fs::write(dir.path().join("dropped.jsonl"), dropped.concat()).unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.evaluated, r.duplicates, r.content_dropped), (2, 2, 1));
+        // A: tp 1, fn 1 (the navigation drop read as `other`).
+        assert!((r.macro_f1 - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
     }
 
     #[test]

@@ -29,15 +29,14 @@ pub struct ThemesFile {
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Reasons the analysis gives that are none of the named themes ("the Soviet
-    /// occupation of Afghanistan"). A sentence that names one before a theme's seed terms,
-    /// or after a stress marker, argues that reason, and its paragraph takes no named theme
-    /// from it. Analyzed like passage text.
+    /// occupation of Afghanistan"). Named first in the sentence that decides a paragraph's
+    /// theme, or stressed in a sentence that names the focus, such a reason is what the
+    /// paragraph argues, and it takes no named theme. Analyzed like passage text.
     #[serde(default)]
     pub other_reasons: Vec<String>,
-    /// Words that mark the motive a sentence stresses most ("above all", "especially"):
-    /// of several named themes in one sentence, the first named after such a marker wins,
-    /// else the first named. Matched as words in the text, case aside, not analyzed (stop
-    /// words carry them).
+    /// Words that mark the motive a paragraph stresses most ("above all", "especially"):
+    /// the first motive named after such a marker wins over the one named first. Matched
+    /// as words in the text, case aside, not analyzed (stop words carry them).
     #[serde(default)]
     pub stress: Vec<String>,
     /// The named themes, in the order they are reported.

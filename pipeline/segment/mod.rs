@@ -369,8 +369,8 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// The reason of the navigation rules.
 const NAVIGATION: &str = "navigation";
 
-/// The most words of a heading over a list of links ("See also", "Related stories").
-const LIST_HEADING_WORDS: usize = 3;
+/// The most words of a heading over a list of links ("See also", "More on this story").
+const LIST_HEADING_WORDS: usize = 4;
 
 /// The most words of a link's title in such a list.
 const LINK_WORDS: usize = 12;
@@ -379,7 +379,7 @@ const LINK_WORDS: usize = 12;
 /// follow it one per line ("See also [edit]").
 fn is_list_heading(text: &str) -> bool {
     let text = text.trim().trim_end_matches("[edit]").trim_end();
-    !text.ends_with(':') && text.split_whitespace().count() <= LIST_HEADING_WORDS
+    text.split_whitespace().count() <= LIST_HEADING_WORDS
 }
 
 /// Whether a paragraph reads as one link's title in a list: one short line that ends in no
@@ -402,41 +402,68 @@ const PULL_QUOTE_WORDS: usize = 5;
 const PULL_QUOTE_BYTES: usize = 300;
 
 /// Pull quotes among a document's paragraphs: short paragraphs whose words, white space
-/// aside, are part of a longer paragraph of the same document (a quote set off in a box,
-/// often re-wrapped over several lines). Each as (its index, the index of the paragraph it
-/// repeats). Written by hand on top of `aho-corasick`, which finds every short paragraph in
-/// one pass over the document's text.
+/// aside, are words of a longer paragraph of the same document (a quote set off in a box,
+/// often re-wrapped over several lines). Each as (its index, the index of the longest
+/// paragraph it repeats, which is kept). A heading is no pull quote of the paragraph it
+/// opens ("The legacy of the Chechen wars" over "The legacy of the Chechen wars is ...").
+/// Matches are of whole words.
+/// Written by hand on top of `aho-corasick`, which finds every short paragraph in one pass
+/// over each paragraph's text.
 fn pull_quotes(paragraphs: &[Passage]) -> Vec<(usize, usize)> {
-    let squeeze = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let candidates: Vec<usize> = (0..paragraphs.len())
-        .filter(|&i| {
-            let text = &paragraphs[i].text;
-            text.len() <= PULL_QUOTE_BYTES && text.split_whitespace().count() >= PULL_QUOTE_WORDS
-        })
+    let squeezed: Vec<String> = paragraphs
+        .iter()
+        .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
-    if candidates.is_empty() {
+    // Each short text once, with the paragraphs that read so: equal texts are duplicates
+    // of each other, not quotes.
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    let mut known: HashMap<&str, usize> = HashMap::new();
+    for (i, text) in squeezed.iter().enumerate() {
+        if text.len() > PULL_QUOTE_BYTES || text.split(' ').count() < PULL_QUOTE_WORDS {
+            continue;
+        }
+        let k = *known.entry(text).or_insert_with(|| {
+            patterns.push(text);
+            owners.push(Vec::new());
+            patterns.len() - 1
+        });
+        owners[k].push(i);
+    }
+    if patterns.is_empty() {
         return Vec::new();
     }
-    let patterns: Vec<String> = candidates
-        .iter()
-        .map(|&i| squeeze(&paragraphs[i].text))
-        .collect();
     let Ok(automaton) = aho_corasick::AhoCorasick::new(&patterns) else {
         return Vec::new();
     };
-    let mut found: Vec<(usize, usize)> = Vec::new();
-    for (j, paragraph) in paragraphs.iter().enumerate() {
-        let text = squeeze(&paragraph.text);
-        for m in automaton.find_overlapping_iter(&text) {
-            let i = candidates[m.pattern().as_usize()];
-            // Only a longer paragraph holds a pull quote (an equal one is a duplicate).
-            if i != j && text.len() > patterns[m.pattern().as_usize()].len() {
-                found.push((i, j));
+    let sentence_end = |t: &str| {
+        t.trim_end_matches(['"', '\'', '”', '’', '»', ')'])
+            .ends_with(['.', '?', '!'])
+    };
+    // Per paragraph, the longest paragraph that holds it.
+    let mut holder: Vec<Option<usize>> = vec![None; paragraphs.len()];
+    for (j, text) in squeezed.iter().enumerate() {
+        for m in automaton.find_overlapping_iter(text) {
+            let pattern = patterns[m.pattern().as_usize()];
+            let whole_words = !text[..m.start()].ends_with(char::is_alphanumeric)
+                && !text[m.end()..].starts_with(char::is_alphanumeric);
+            if !whole_words || text.len() <= pattern.len() {
+                continue;
+            }
+            for &i in &owners[m.pattern().as_usize()] {
+                let heading = j == i + 1 && m.start() == 0 && !sentence_end(pattern);
+                if !heading && holder[i].is_none_or(|h| squeezed[h].len() < text.len()) {
+                    holder[i] = Some(j);
+                }
             }
         }
     }
+    let mut found: Vec<(usize, usize)> = holder
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| h.map(|h| (i, h)))
+        .collect();
     found.sort_unstable();
-    found.dedup_by_key(|(i, _)| *i);
     found
 }
 
@@ -505,11 +532,11 @@ pub fn segment(
                     duplicate_of: Some(kept[of].start),
                 });
             }
-            let mut i = 0;
-            kept.retain(|_| {
-                i += 1;
-                !quote[i - 1]
-            });
+            kept = kept
+                .into_iter()
+                .zip(quote)
+                .filter_map(|(p, quote)| (!quote).then_some(p))
+                .collect();
             // The document's dropped paragraphs in the order of the text.
             let first = dropped.partition_point(|d| d.doc < doc);
             dropped[first..].sort_by_key(|d| d.start);
@@ -746,11 +773,37 @@ mod tests {
             kept.contains(&"bombed Syria for years"),
             "four words: {kept:?}"
         );
+
+        let text = "The legacy of the Chechen wars\n\n\
+            The legacy of the Chechen wars is long, the analysts said.\n\n\
+            the wars in Chechnya and Syri\n\n\
+            Russia fought the wars in Chechnya and Syria, and more.\n\n\
+            fought the wars in Chechnya\n\n\
+            Russia fought the wars in Chechnya\n";
+        let (_, dropped) = segment(&[doc(text)], &Boilerplate::builtin(), Unit::Passage);
+        let longest = text.find("Russia fought the wars in Chechnya and").unwrap();
+        let dropped: Vec<(&str, Option<usize>)> = dropped
+            .iter()
+            .map(|d| (d.text.as_str(), d.duplicate_of))
+            .collect();
+        assert_eq!(
+            dropped,
+            [
+                ("fought the wars in Chechnya", Some(longest)),
+                ("Russia fought the wars in Chechnya", Some(longest)),
+            ],
+            "a heading over its paragraph and part of a word are no pull quotes; a quote \
+             points at the longest paragraph it repeats"
+        );
     }
 
     #[test]
     fn the_links_listed_under_a_navigation_heading_are_navigation() {
-        let text = "See also [edit]\n\n\
+        let text = "See also:\n\n\
+            Tajik migrants face raids\n\n\
+            More on this story\n\n\
+            Kyiv denies any role\n\n\
+            See also [edit]\n\n\
             Crocus City Hall attack\n\n\
             Russian intervention in the Syrian civil war\n\n\
             Background [edit]\n\n\
@@ -767,6 +820,10 @@ mod tests {
         assert_eq!(
             dropped,
             [
+                ("See also:", "navigation"),
+                ("Tajik migrants face raids", "navigation"),
+                ("More on this story", "navigation"),
+                ("Kyiv denies any role", "navigation"),
                 ("See also [edit]", "navigation"),
                 ("Crocus City Hall attack", "navigation"),
                 ("Russian intervention in the Syrian civil war", "navigation"),
