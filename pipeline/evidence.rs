@@ -1162,6 +1162,7 @@ mod tests {
             "2. The Taliban factor",
             "09:15 The grievance list",
             "IV) Why now?",
+            "II. The Syria factor",
         ] {
             assert!(is_heading(heading), "{heading}");
         }

@@ -2,8 +2,13 @@
 //! and repeated paragraphs with the reason.
 //!
 //! A paragraph ends at a blank line. Inside a block, each line is its own paragraph (web
-//! scrapes put one paragraph per line), except that a line starting with a lowercase letter
-//! continues the one before it, which keeps hard-wrapped prose together.
+//! scrapes put one paragraph per line), except that a line continues the one before it
+//! when it starts with a lowercase letter or when the line before breaks off mid-sentence
+//! at the block's wrap width, which keeps hard-wrapped prose together.
+//!
+//! Dropped: what a rule of the boilerplate list matches, the links listed under a
+//! navigation heading ("See also"), exact duplicates, and pull quotes (a short paragraph
+//! whose words are part of a longer one of the same document).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
