@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -406,70 +407,73 @@ const PULL_QUOTE_WORDS: usize = 5;
 /// The longest paragraph read as a pull quote, in bytes.
 const PULL_QUOTE_BYTES: usize = 300;
 
-/// Pull quotes among a document's paragraphs: short paragraphs whose words, white space
-/// aside, are words of a longer paragraph of the same document (a quote set off in a box,
-/// often re-wrapped over several lines). Each as (its index, the index of the longest
-/// paragraph it repeats, which is kept). A heading is no pull quote of the paragraph it
-/// opens ("The legacy of the Chechen wars" over "The legacy of the Chechen wars is ...").
-/// Matches are of whole words.
-/// Written by hand on top of `aho-corasick`, which finds every short paragraph in one pass
-/// over each paragraph's text.
+/// Pull quotes among a document's paragraphs: short paragraphs whose words are words of a
+/// longer paragraph of the same document, one after another, white space aside (a quote
+/// set off in a box, often re-wrapped over several lines). Each as (its index, the index
+/// of the longest paragraph it repeats, which is kept). A heading is no pull quote of the
+/// paragraph it opens ("The legacy of the Chechen wars" over "The legacy of the Chechen
+/// wars is ..."). Written by hand: no library matches sequences of words, and one pass
+/// over the document's words, looking up the opening words of the short paragraphs, costs
+/// less than building a string matcher for each document.
 fn pull_quotes(paragraphs: &[Passage]) -> Vec<(usize, usize)> {
-    let squeezed: Vec<String> = paragraphs
+    let words: Vec<Vec<&str>> = paragraphs
         .iter()
-        .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|p| p.text.split_ascii_whitespace().collect())
         .collect();
-    // Each short text once, with the paragraphs that read so: equal texts are duplicates
-    // of each other, not quotes.
-    let mut patterns: Vec<&str> = Vec::new();
-    let mut owners: Vec<Vec<usize>> = Vec::new();
-    let mut known: HashMap<&str, usize> = HashMap::new();
-    for (i, text) in squeezed.iter().enumerate() {
-        if text.len() > PULL_QUOTE_BYTES || text.split(' ').count() < PULL_QUOTE_WORDS {
-            continue;
+    // The short paragraphs by their first word, and by their opening words.
+    // The first bytes of those first words: a cheaper test than hashing every word.
+    let mut first_bytes = [false; 256];
+    let mut first_words: FxHashSet<&str> = FxHashSet::default();
+    let mut openings: FxHashMap<&[&str], Vec<usize>> = FxHashMap::default();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if p.text.len() <= PULL_QUOTE_BYTES && words[i].len() >= PULL_QUOTE_WORDS {
+            first_words.insert(words[i][0]);
+            first_bytes[words[i][0].as_bytes()[0] as usize] = true;
+            openings
+                .entry(&words[i][..PULL_QUOTE_WORDS])
+                .or_default()
+                .push(i);
         }
-        let k = *known.entry(text).or_insert_with(|| {
-            patterns.push(text);
-            owners.push(Vec::new());
-            patterns.len() - 1
-        });
-        owners[k].push(i);
     }
-    if patterns.is_empty() {
+    if openings.is_empty() {
         return Vec::new();
     }
-    let Ok(automaton) = aho_corasick::AhoCorasick::new(&patterns) else {
-        return Vec::new();
-    };
     let sentence_end = |t: &str| {
         t.trim_end_matches(['"', '\'', '”', '’', '»', ')'])
             .ends_with(['.', '?', '!'])
     };
     // Per paragraph, the longest paragraph that holds it.
     let mut holder: Vec<Option<usize>> = vec![None; paragraphs.len()];
-    for (j, text) in squeezed.iter().enumerate() {
-        for m in automaton.find_overlapping_iter(text) {
-            let pattern = patterns[m.pattern().as_usize()];
-            let whole_words = !text[..m.start()].ends_with(char::is_alphanumeric)
-                && !text[m.end()..].starts_with(char::is_alphanumeric);
-            if !whole_words || text.len() <= pattern.len() {
+    for (j, container) in words.iter().enumerate() {
+        for at in 0..container.len().saturating_sub(PULL_QUOTE_WORDS - 1) {
+            if !first_bytes[container[at].as_bytes()[0] as usize]
+                || !first_words.contains(container[at])
+            {
                 continue;
             }
-            for &i in &owners[m.pattern().as_usize()] {
-                let heading = j == i + 1 && m.start() == 0 && !sentence_end(pattern);
-                if !heading && holder[i].is_none_or(|h| squeezed[h].len() < text.len()) {
+            let Some(quotes) = openings.get(&container[at..at + PULL_QUOTE_WORDS]) else {
+                continue;
+            };
+            for &i in quotes {
+                // Only a longer paragraph holds a pull quote (one of as many words is a
+                // duplicate, white space aside).
+                let quote = &words[i];
+                let heading = j == i + 1 && at == 0 && !sentence_end(&paragraphs[i].text);
+                if container.len() > quote.len()
+                    && container[at..].starts_with(quote)
+                    && !heading
+                    && holder[i].is_none_or(|h| words[h].len() < container.len())
+                {
                     holder[i] = Some(j);
                 }
             }
         }
     }
-    let mut found: Vec<(usize, usize)> = holder
+    holder
         .iter()
         .enumerate()
         .filter_map(|(i, h)| h.map(|h| (i, h)))
-        .collect();
-    found.sort_unstable();
-    found
+        .collect()
 }
 
 /// Cuts every document into passages; returns the kept passages and the dropped ones.
