@@ -362,6 +362,16 @@ impl EvidenceTerms {
         self.implies_focus.get(theme).copied().unwrap_or(false)
     }
 
+    /// Whether a sentence (its words as columns, in order) names the subject: a focus term,
+    /// or a seed term of a theme that implies the focus, which names it for every theme
+    /// ("Syria and Chechnya explain the hatred").
+    fn names_subject(&self, words: &[Option<u32>]) -> bool {
+        !self.focus_required
+            || says(&self.focus, words)
+            || (self.seeds.iter().enumerate())
+                .any(|(t, seeds)| self.implies_focus(t) && says(seeds, words))
+    }
+
     /// Whether a text whose TF-IDF columns are `columns` (sorted) names the focus.
     fn names_focus(&self, columns: &[u32]) -> bool {
         !self.focus_required || holds(&self.focus, columns)
@@ -411,8 +421,29 @@ impl EvidenceTerms {
         let mut best: Option<Evidence> = None;
         // The sentence before, when it names the focus.
         let mut focus_before: Option<Range<usize>> = None;
+        // The sentence before, when it was not read.
+        let mut unread: Option<Range<usize>> = None;
         for range in sentences(text) {
             let sentence = &text[range.clone()];
+            let marker = self.marker_at(sentence);
+            // Once a sentence has decided, only a stressed motive can overrule it: the
+            // sentences without a stress marker are not read, except for the focus of the
+            // one before a stressed sentence.
+            if first.is_some() && marker.is_none() {
+                unread = Some(range);
+                focus_before = None;
+                continue;
+            }
+            if let Some(before) = unread.take() {
+                let (terms, n_words) = analyzer.terms_and_words(&text[before.clone()]);
+                let words: Vec<Option<u32>> = terms[..n_words]
+                    .iter()
+                    .map(|t| self.column(t, space.tfidf))
+                    .collect();
+                if self.names_subject(&words) {
+                    focus_before = Some(before);
+                }
+            }
             let (terms, n_words) = analyzer.terms_and_words(sentence);
             // The sentence's terms as columns, its words first and in order; a word that is
             // neither in the vocabulary nor an evidence word is `None`, which no phrase
@@ -421,12 +452,7 @@ impl EvidenceTerms {
                 terms.iter().map(|t| self.column(t, space.tfidf)).collect();
             let vocabulary = space.tfidf.vocabulary.len() as u32;
             let words = &columns[..n_words];
-            // A theme whose seed terms imply the focus names the subject for every theme
-            // ("Syria and Chechnya explain the hatred").
-            let focus_here = !self.focus_required
-                || says(&self.focus, words)
-                || (self.seeds.iter().enumerate())
-                    .any(|(t, seeds)| self.implies_focus(t) && says(seeds, words));
+            let focus_here = self.names_subject(words);
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -494,8 +520,7 @@ impl EvidenceTerms {
                 let other = said_at(&self.others, words).map(|at| (at, None));
                 themes.chain(other).min_by_key(|(at, _)| *at)
             };
-            if let Some(stressed) = self
-                .marker_at(sentence)
+            if let Some(stressed) = marker
                 .map(|at| self.words_before(sentence, at, analyzer))
                 .and_then(&motives)
             {
@@ -517,7 +542,9 @@ impl EvidenceTerms {
     /// Where the first stress marker is in `sentence` ("above all": its words one after
     /// another, case aside, across line breaks), as a byte offset.
     fn marker_at(&self, sentence: &str) -> Option<usize> {
-        if self.stress.is_empty() {
+        // Most sentences hold no marker's words at all: one lowercase copy tells.
+        let lower = sentence.to_lowercase();
+        if !(self.stress.iter()).any(|m| m.unicode_words().all(|w| lower.contains(w))) {
             return None;
         }
         let words: Vec<(usize, String)> = sentence
