@@ -383,14 +383,7 @@ fn stem_collisions(
     analyzer: &mut Analyzer,
     analyzed: &AnalyzedCorpus,
 ) -> Vec<String> {
-    let entries: Vec<&str> = themes
-        .focus
-        .iter()
-        .chain(&themes.exclude)
-        .chain(&themes.other_reasons)
-        .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
-        .map(String::as_str)
-        .collect();
+    let entries: Vec<&str> = themes.analyzed_entries().map(String::as_str).collect();
     analyzer
         .stem_collisions(&entries, analyzed)
         .into_iter()
@@ -538,11 +531,7 @@ pub fn fit_with_progress(
         .collect();
     // Why an entry of the themes file can match nothing, so that the user can fix it.
     let mut warnings: Vec<String> = themes
-        .focus
-        .iter()
-        .chain(&themes.exclude)
-        .chain(&themes.other_reasons)
-        .chain(themes.themes.iter().flat_map(|t| &t.seed_terms))
+        .analyzed_entries()
         .filter(|entry| analyzer.tokens(entry).is_empty())
         .map(|entry| {
             format!("themes file entry {entry:?} has no words once stop words are removed, so it matches nothing")

@@ -115,6 +115,16 @@ impl ThemesFile {
         Ok(file)
     }
 
+    /// The file's entries that are analyzed like passage text: focus, exclude, other
+    /// reasons and every theme's seed terms, in that order.
+    pub fn analyzed_entries(&self) -> impl Iterator<Item = &String> {
+        self.focus
+            .iter()
+            .chain(&self.exclude)
+            .chain(&self.other_reasons)
+            .chain(self.themes.iter().flat_map(|t| &t.seed_terms))
+    }
+
     /// Every alias of the file, global and per theme, in a fixed order.
     pub fn all_aliases(&self) -> Vec<Alias> {
         let mut merged: BTreeMap<String, Vec<String>> = self.aliases.clone();
