@@ -62,6 +62,13 @@ pub struct EvidenceTerms {
     /// as words in the sentence's text: stop words such as "above" and "all" carry them,
     /// so they are not analyzed.
     pub stress: Vec<String>,
+    /// Words of a record ("deadliest", "first"), lowercase, matched as words: in a clause
+    /// where one comes before a [`EvidenceTerms::yardsticks`] word, the rest of the clause
+    /// dates the record and names no motive ("the deadliest attack since the Beslan
+    /// school siege").
+    pub records: Vec<String>,
+    /// Words that open a record's yardstick ("since"), lowercase, matched as words.
+    pub yardsticks: Vec<String>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).
     pub focus_required: bool,
@@ -83,6 +90,17 @@ pub struct EvidencePhrases<'a> {
     pub seeds: &'a [&'a [String]],
     /// Per named theme, whether its seed terms name the focus themselves (missing: no).
     pub implies_focus: &'a [bool],
+    /// Markers of stress ([`EvidenceTerms::stress`]).
+    pub stress: &'a [String],
+    /// Words of a record ([`EvidenceTerms::records`]).
+    pub records: &'a [String],
+    /// Words that open a record's yardstick ([`EvidenceTerms::yardsticks`]).
+    pub yardsticks: &'a [String],
+}
+
+/// Markers as they are matched: trimmed and lowercase.
+fn marker_words(markers: &[String]) -> Vec<String> {
+    markers.iter().map(|m| m.trim().to_lowercase()).collect()
 }
 
 impl EvidenceTerms {
@@ -118,6 +136,9 @@ impl EvidenceTerms {
                 .map(|t| phrases.implies_focus.get(t).copied().unwrap_or(false))
                 .collect(),
             extra,
+            stress: marker_words(phrases.stress),
+            records: marker_words(phrases.records),
+            yardsticks: marker_words(phrases.yardsticks),
             ..Self::default()
         };
         let columns = |words: &[Vec<String>]| -> Vec<Phrase> {
@@ -142,12 +163,6 @@ impl EvidenceTerms {
         terms.others = others;
         terms.seeds = seeds;
         terms
-    }
-
-    /// These terms with `markers` of stress ([`EvidenceTerms::stress`]).
-    pub fn with_stress(mut self, markers: &[String]) -> Self {
-        self.stress = markers.iter().map(|m| m.trim().to_lowercase()).collect();
-        self
     }
 
     /// The column of an analyzed word outside the TF-IDF vocabulary, if it is a word of
@@ -355,6 +370,38 @@ fn breaks_paragraph(gap: &str) -> bool {
     gap.matches('\n').count() >= 2 || gap.matches('\r').count() >= 2
 }
 
+/// A text's words, lowercase, each with its byte range: what markers are matched against.
+fn lowercase_words(text: &str) -> Vec<(Range<usize>, String)> {
+    text.unicode_word_indices()
+        .map(|(at, word)| (at..at + word.len(), word.to_lowercase()))
+        .collect()
+}
+
+/// Whether `lower` (a text's lowercase copy) holds every word of some marker: a text that
+/// does not cannot say one.
+fn may_say(lower: &str, markers: &[String]) -> bool {
+    (markers.iter()).any(|m| m.unicode_words().all(|w| lower.contains(w)))
+}
+
+/// Where `markers` are said in `words` ([`lowercase_words`]: a marker's words one after
+/// another), as byte ranges in order of their start.
+fn said_markers(words: &[(Range<usize>, String)], markers: &[String]) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for marker in markers {
+        let marker: Vec<&str> = marker.unicode_words().collect();
+        if marker.is_empty() {
+            continue;
+        }
+        for w in words.windows(marker.len()) {
+            if w.iter().zip(&marker).all(|((_, a), b)| a == b) {
+                found.push(w[0].0.start..w[w.len() - 1].0.end);
+            }
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
+}
+
 impl EvidenceTerms {
     /// Whether theme `theme`'s seed terms name the focus themselves (no: a theme the flags
     /// do not cover).
@@ -451,7 +498,17 @@ impl EvidenceTerms {
             let columns: Vec<Option<u32>> =
                 terms.iter().map(|t| self.column(t, space.tfidf)).collect();
             let vocabulary = space.tfidf.vocabulary.len() as u32;
-            let words = &columns[..n_words];
+            // A record's yardstick names no motive: its words are read as none.
+            let dated = self.dated(sentence);
+            let words: Cow<[Option<u32>]> = if dated.is_empty() {
+                Cow::Borrowed(&columns[..n_words])
+            } else {
+                let tokens = analyzer.tokens(sentence);
+                (columns[..n_words].iter().zip(&tokens))
+                    .map(|(&c, t)| c.filter(|_| !dated.iter().any(|d| d.contains(&t.start))))
+                    .collect()
+            };
+            let words = &words[..];
             let focus_here = self.names_subject(words);
             let before = focus_before
                 .take()
@@ -543,27 +600,35 @@ impl EvidenceTerms {
     /// another, case aside, across line breaks), as a byte offset.
     fn marker_at(&self, sentence: &str) -> Option<usize> {
         // Most sentences hold no marker's words at all: one lowercase copy tells.
-        let lower = sentence.to_lowercase();
-        if !(self.stress.iter()).any(|m| m.unicode_words().all(|w| lower.contains(w))) {
+        if !may_say(&sentence.to_lowercase(), &self.stress) {
             return None;
         }
-        let words: Vec<(usize, String)> = sentence
-            .unicode_word_indices()
-            .map(|(at, word)| (at, word.to_lowercase()))
-            .collect();
-        self.stress
-            .iter()
-            .filter_map(|marker| {
-                let marker: Vec<&str> = marker.unicode_words().collect();
-                if marker.is_empty() {
-                    return None;
-                }
-                words
-                    .windows(marker.len())
-                    .find(|w| w.iter().zip(&marker).all(|((_, a), b)| a == b))
-                    .map(|w| w[0].0)
-            })
-            .min()
+        let found = said_markers(&lowercase_words(sentence), &self.stress);
+        found.first().map(|r| r.start)
+    }
+
+    /// The parts of `sentence` that date a record rather than argue a motive: in a clause
+    /// where a record word comes before a yardstick ("the deadliest attack on Russian soil
+    /// since the Beslan school siege"), from the yardstick to the clause's end, as byte
+    /// ranges.
+    fn dated(&self, sentence: &str) -> Vec<Range<usize>> {
+        let lower = sentence.to_lowercase();
+        if !(may_say(&lower, &self.records) && may_say(&lower, &self.yardsticks)) {
+            return Vec::new();
+        }
+        let words = lowercase_words(sentence);
+        let records = said_markers(&words, &self.records);
+        // Clauses end at punctuation inside the sentence as well as at its end.
+        let clause_end = |at: usize| {
+            sentence[at..]
+                .find([',', ';', ':', '(', ')', '—', '–'])
+                .map_or(sentence.len(), |i| at + i)
+        };
+        said_markers(&words, &self.yardsticks)
+            .into_iter()
+            .filter(|y| (records.iter()).any(|r| r.end <= y.start && clause_end(r.end) >= y.start))
+            .map(|y| y.start..clause_end(y.end))
+            .collect()
     }
 
     /// How many of the analyzer's words of `sentence` start before byte `at`: the index
@@ -820,10 +885,7 @@ mod tests {
             1,
             "no stress markers in the themes file"
         );
-        f.terms = f
-            .terms
-            .clone()
-            .with_stress(&["Above all".to_string(), "especially".to_string()]);
+        f.terms.stress = marker_words(&["Above all".to_string(), "especially".to_string()]);
         assert_eq!(f.find(1).unwrap().theme, 1);
         assert_eq!(f.find(2).unwrap().theme, 0, "Syria is stressed");
         assert_eq!(f.find(3).unwrap().theme, 0, "a marker across a line break");
@@ -849,10 +911,10 @@ mod tests {
             others: &strings(others),
             seeds: &seeds,
             implies_focus,
+            stress: &strings(&["above all", "most of all"]),
             ..Default::default()
         };
         EvidenceTerms::new(phrases, &mut f.analyzer, &f.tfidf)
-            .with_stress(&strings(&["above all", "most of all"]))
     }
 
     #[test]
@@ -931,6 +993,34 @@ mod tests {
     }
 
     #[test]
+    fn a_record_dated_by_a_motive_names_no_motive() {
+        let texts = [
+            "It was the DEADLIEST attack in Russia Since the war in Chechnya.",
+            "The group has hated Russia since the war in Chechnya.",
+            "Since the war in Chechnya, it was the worst attack in Russia.",
+            "Russia's first attack since the war in Chechnya; Russia bombed Syria.",
+            "It was the first attack, since Russia bombed Syria, in Moscow.",
+            "The deadliest attack in Russia, SINCE the war in Chechnya.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.threshold = -1.0;
+        let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let themes = |f: &mut Fixture| -> Vec<Option<usize>> {
+            (0..texts.len())
+                .map(|t| f.find(t).map(|e| e.theme))
+                .collect()
+        };
+        let all = [Some(1), Some(1), Some(1), Some(1), Some(0), Some(1)];
+        assert_eq!(themes(&mut f), all, "no record words in the themes file");
+        f.terms.records = marker_words(&strings(&["deadliest", "Worst", "first"]));
+        assert_eq!(themes(&mut f), all, "no yardsticks in the themes file");
+        f.terms.yardsticks = marker_words(&strings(&["since"]));
+        // The yardstick after a record, in its clause; not before one, nor past a comma.
+        let dated = [None, Some(1), Some(1), Some(0), Some(0), Some(1)];
+        assert_eq!(themes(&mut f), dated);
+    }
+
+    #[test]
     fn a_stress_marker_is_its_words_and_counts_as_the_analyzer_counts() {
         let mut analyzer = Analyzer::new(AnalyzerSettings {
             aliases: vec![crate::analyze::Alias {
@@ -940,11 +1030,10 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let terms = EvidenceTerms::default().with_stress(&[
-            " Above all".to_string(),
-            "mainly".to_string(),
-            "--".to_string(),
-        ]);
+        let terms = EvidenceTerms {
+            stress: marker_words(&[" Above all".into(), "mainly".into(), "--".into()]),
+            ..Default::default()
+        };
         let stressed_from = |analyzer: &mut Analyzer, sentence: &str| {
             let at = terms.marker_at(sentence)?;
             Some(terms.words_before(sentence, at, analyzer))
@@ -993,7 +1082,7 @@ mod tests {
             "Russia bombed Syria for years and, above all, fought in Chechnya.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
-        f.terms = f.terms.clone().with_stress(&["above all".to_string()]);
+        f.terms.stress = marker_words(&["above all".to_string()]);
         // Each sentence scores the same in any passage: its own vector.
         let (syria, chechnya) = (score_alone(&texts, 2, 0), score_alone(&texts, 3, 1));
         assert!((syria - chechnya).abs() > 1e-9, "{syria} {chechnya}");

@@ -17,7 +17,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,8 @@ pub struct ThemeModel {
     /// seed terms is in the vocabulary).
     pub anchors: Array2<f64>,
     /// The focus and seed terms that make a sentence evidence for a named theme, the
-    /// exclude terms that make it none, the other reasons, and the markers of stress.
+    /// exclude terms that make it none, the other reasons, and the markers of stress and
+    /// of records.
     pub evidence: EvidenceTerms,
     /// Named themes first (in the themes file's order), then discovered ones.
     pub themes: Vec<Theme>,
@@ -262,7 +263,10 @@ impl ThemeModel {
                         })
                 })
             && model.evidence.extra.windows(2).all(|w| w[0] < w[1])
-            && model.evidence.stress.iter().all(|m| !m.is_empty())
+            && (model.evidence.stress.iter())
+                .chain(&model.evidence.records)
+                .chain(&model.evidence.yardsticks)
+                .all(|m| !m.is_empty())
             && model
                 .evidence
                 .extra

@@ -496,11 +496,13 @@ pub fn fit_with_progress(
             others: &themes.other_reasons,
             seeds: &seed_terms,
             implies_focus: &implies_focus,
+            stress: &themes.stress,
+            records: &themes.records,
+            yardsticks: &themes.yardsticks,
         },
         &mut analyzer,
         &tfidf,
-    )
-    .with_stress(&themes.stress);
+    );
     // A focus, exclude or seed word pruned by --min-df/--max-df still makes evidence.
     let vocabulary = tfidf.vocabulary.len();
     for (column, term) in columns.iter_mut().zip(&analyzed.terms) {

@@ -39,6 +39,14 @@ pub struct ThemesFile {
     /// as words in the text, case aside, not analyzed (stop words carry them).
     #[serde(default)]
     pub stress: Vec<String>,
+    /// Words of a record ("deadliest", "first"): in a clause where one comes before a
+    /// `yardsticks` word, the rest of the clause dates the record ("the deadliest attack
+    /// since the Beslan school siege") and names no theme. Matched as words, case aside.
+    #[serde(default)]
+    pub records: Vec<String>,
+    /// Words that open a record's yardstick ("since"). Matched as words, case aside.
+    #[serde(default)]
+    pub yardsticks: Vec<String>,
     /// The named themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeSpec>,
@@ -89,6 +97,8 @@ impl ThemesFile {
             ("exclude", &file.exclude),
             ("other_reasons", &file.other_reasons),
             ("stress", &file.stress),
+            ("records", &file.records),
+            ("yardsticks", &file.yardsticks),
         ] {
             if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
                 return Err(error(format!("{key}: entry {} is empty", i + 1)));
@@ -327,10 +337,11 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("stress: entry 2 is empty"), "{err}");
-        let err = parse("other_reasons = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("other_reasons: entry 1 is empty"), "{err}");
+        for key in ["other_reasons", "records", "yardsticks"] {
+            let text = format!("{key} = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(&format!("{key}: entry 1 is empty")), "{err}");
+        }
         let err = parse("[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\nimplies_focus = \"yes\"\n")
             .unwrap_err()
             .to_string();

@@ -16,7 +16,7 @@ struct Report {
 
 /// Regression floors just under the macro-F1 measured with the default settings (see the
 /// README). The target is 0.90, which the pipeline does not reach.
-const SEED_FLOOR: f64 = 0.84;
+const SEED_FLOOR: f64 = 0.85;
 
 /// The articles written for evaluation after the seeds (`tests/fixtures/LABELLING.md`),
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
@@ -30,11 +30,11 @@ const LATER_SETS: [(&str, f64, f64, usize); 16] = [
     // A reader's comment under a blog post asks about "the Taliban angle" and whether
     // Moscow moves closer to Kabul: the pipeline cannot tell a comment from the article.
     ("unseen_test4", 0.80, 0.80, 1),
-    ("unseen_test5", 0.74, 0.66, 0),
-    // No paragraph argues Chechnya; the run's false alarms for it (the attack compared
-    // with the Beslan siege) score F1 0.
-    ("unseen_test6", 0.63, 0.63, 0),
-    ("unseen_test7", 0.65, 0.65, 0),
+    ("unseen_test5", 0.76, 0.69, 0),
+    // No paragraph argues Chechnya, and the attack's record against the Beslan siege no
+    // longer reads as the motive.
+    ("unseen_test6", 0.85, 0.85, 0),
+    ("unseen_test7", 0.65, 0.69, 0),
     ("unseen_test8", 0.70, 0.63, 0),
     ("unseen_test9", 0.66, 0.65, 0),
     ("unseen_test10", 0.66, 0.66, 0),
@@ -47,8 +47,7 @@ const LATER_SETS: [(&str, f64, f64, usize); 16] = [
     ("unseen_test13", 0.61, 0.61, 0),
     // No paragraph argues Chechnya: a run's false alarm for it scores F1 0.
     ("unseen_test14", 0.56, 0.54, 0),
-    // The seeds model gives a paragraph Chechnya, which no label uses (F1 0).
-    ("unseen_test15", 0.86, 0.64, 0),
+    ("unseen_test15", 0.86, 0.86, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
@@ -170,7 +169,7 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
         let (articles, labels) = (fixtures.join("articles"), fixtures.join("labels.csv"));
         let dirs = dirs_in(set);
         let report = score(&dirs, &articles, &labels, fitted_floor, boilerplate_named);
-        if set == "unseen_test6" {
+        if set == "unseen_test14" {
             // A motive nobody labelled is still scored when the run used it.
             assert!(
                 report.classes.iter().any(|c| c["theme"] == "Chechnya"),
