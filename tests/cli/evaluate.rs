@@ -22,7 +22,7 @@ const SEED_FLOOR: f64 = 0.85;
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 16] = [
+const LATER_SETS: [(&str, f64, f64, usize); 18] = [
     ("unseen_dev", 0.78, 0.78, 0),
     ("unseen_test", 0.86, 0.83, 0),
     ("unseen_test2", 0.82, 0.81, 0),
@@ -48,6 +48,10 @@ const LATER_SETS: [(&str, f64, f64, usize); 16] = [
     // No paragraph argues Chechnya: a run's false alarm for it scores F1 0.
     ("unseen_test14", 0.56, 0.54, 0),
     ("unseen_test15", 0.86, 0.86, 0),
+    // A memoir's author note ("served in Moscow, Kabul and Central Asia") reads as
+    // Taliban ties; the pipeline cannot tell it from the essay.
+    ("unseen_test16", 0.70, 0.70, 1),
+    ("unseen_test17", 0.64, 0.64, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
