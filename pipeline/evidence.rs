@@ -13,10 +13,12 @@
 //! term (a reaction to the event) is no evidence. Its strength is the cosine similarity
 //! between the sentence's reduced TF-IDF vector and the theme's seed vector. A passage's
 //! evidence is read as the hand labels' guideline reads a paragraph: the motive stressed
-//! ("above all") wins, else the one named first in the first sentence with evidence strong
-//! enough; a reason that is none of the themes (`other_reasons`) named first or stressed
-//! leaves the passage without one. That sentence is what the output cites, so that every
-//! named assignment can be checked against the words behind it.
+//! ("above all, Syria", "Syria matters most") wins, else the one named first in the first
+//! sentence with evidence strong enough; a reason that is none of the themes
+//! (`other_reasons`) named first or stressed leaves the passage without one, and a record's
+//! yardstick ("the deadliest attack since Beslan") names none. That sentence is what the
+//! output cites, so that every named assignment can be checked against the words behind
+//! it.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -62,6 +64,9 @@ pub struct EvidenceTerms {
     /// as words in the sentence's text: stop words such as "above" and "all" carry them,
     /// so they are not analyzed.
     pub stress: Vec<String>,
+    /// Markers that follow the motive they stress ("Syria matters most", "Syria, which is
+    /// the big one"), lowercase, matched as words.
+    pub stress_after: Vec<String>,
     /// Words of a record ("deadliest", "first"), lowercase, matched as words: in a clause
     /// where one comes before a [`EvidenceTerms::yardsticks`] word, the rest of the clause
     /// dates the record and names no motive ("the deadliest attack since the Beslan
@@ -92,6 +97,8 @@ pub struct EvidencePhrases<'a> {
     pub implies_focus: &'a [bool],
     /// Markers of stress ([`EvidenceTerms::stress`]).
     pub stress: &'a [String],
+    /// Markers of stress after the motive ([`EvidenceTerms::stress_after`]).
+    pub stress_after: &'a [String],
     /// Words of a record ([`EvidenceTerms::records`]).
     pub records: &'a [String],
     /// Words that open a record's yardstick ([`EvidenceTerms::yardsticks`]).
@@ -137,6 +144,7 @@ impl EvidenceTerms {
                 .collect(),
             extra,
             stress: marker_words(phrases.stress),
+            stress_after: marker_words(phrases.stress_after),
             records: marker_words(phrases.records),
             yardsticks: marker_words(phrases.yardsticks),
             ..Self::default()
@@ -260,14 +268,29 @@ fn says(phrases: &[Phrase], words: &[Option<u32>]) -> bool {
 
 /// Where the first of `phrases` said in `words` starts ([`says`]), as a word index.
 fn said_at(phrases: &[Phrase], words: &[Option<u32>]) -> Option<usize> {
-    phrases
-        .iter()
-        .filter_map(|p| {
-            words
-                .windows(p.len())
-                .position(|w| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
-        })
-        .min()
+    said_where(phrases, words, false)
+}
+
+/// Where `phrases` are said in `words` ([`says`]), as a word index: where the first one
+/// starts, or with `last`, where the last one does.
+fn said_where(phrases: &[Phrase], words: &[Option<u32>], last: bool) -> Option<usize> {
+    let starts = phrases.iter().filter_map(|p| {
+        let mut at = words
+            .windows(p.len())
+            .enumerate()
+            .filter(|(_, w)| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
+            .map(|(i, _)| i);
+        if last {
+            at.next_back()
+        } else {
+            at.next()
+        }
+    });
+    if last {
+        starts.max()
+    } else {
+        starts.min()
+    }
 }
 
 /// The sentences of a passage as byte ranges without surrounding white space (Unicode's
@@ -402,6 +425,17 @@ fn said_markers(words: &[(Range<usize>, String)], markers: &[String]) -> Vec<Ran
     found
 }
 
+/// Where the first of `markers` is in `sentence` ("above all": its words one after another,
+/// case aside, across line breaks), as a byte offset.
+fn marker_at(sentence: &str, markers: &[String]) -> Option<usize> {
+    // Most sentences hold no marker's words at all: one lowercase copy tells.
+    if !may_say(&sentence.to_lowercase(), markers) {
+        return None;
+    }
+    let found = said_markers(&lowercase_words(sentence), markers);
+    found.first().map(|r| r.start)
+}
+
 impl EvidenceTerms {
     /// Whether theme `theme`'s seed terms name the focus themselves (no: a theme the flags
     /// do not cover).
@@ -425,9 +459,10 @@ impl EvidenceTerms {
     }
 
     /// The evidence in one passage, if any, read as the hand labels' guideline reads a
-    /// paragraph: the motive it stresses ("above all": the first motive named after such a
-    /// marker, in the first sentence that has one), else the one named first in the first
-    /// sentence that decides (ties: the theme listed first). A sentence decides when the
+    /// paragraph: the motive it stresses (the first motive named after a marker such as
+    /// "above all", or the last one named before a marker such as "matters most", in the
+    /// first sentence that stresses one), else the one named first in the first sentence
+    /// that decides (ties: the theme listed first). A sentence decides when the
     /// evidence of a theme it says reaches [`Space::threshold`]; its motives are then every
     /// theme it says, and in any sentence the other reasons ([`EvidenceTerms::others`]),
     /// which make the passage argue no named theme. When no sentence decides, the
@@ -472,11 +507,12 @@ impl EvidenceTerms {
         let mut unread: Option<Range<usize>> = None;
         for range in sentences(text) {
             let sentence = &text[range.clone()];
-            let marker = self.marker_at(sentence);
+            let marker = marker_at(sentence, &self.stress);
+            let marker_after = marker_at(sentence, &self.stress_after);
             // Once a sentence has decided, only a stressed motive can overrule it: the
             // sentences without a stress marker are not read, except for the focus of the
             // one before a stressed sentence.
-            if first.is_some() && marker.is_none() {
+            if first.is_some() && marker.is_none() && marker_after.is_none() {
                 unread = Some(range);
                 focus_before = None;
                 continue;
@@ -560,12 +596,12 @@ impl EvidenceTerms {
                 .map(|e| e.score)
                 .fold(f64::NEG_INFINITY, f64::max);
             let decides = strength >= space.threshold;
-            // The motives it names from word `from` on, each where it is first named:
-            // every theme it says when it decides, and the other reasons (`None`).
-            let motives = |from: usize| -> Option<(usize, Option<Evidence>)> {
-                let words = words.get(from..)?;
+            // The motive named first in `words` (some of the sentence's), or with `last`
+            // the one named last: a theme it says, when it decides, or another reason
+            // (`None`).
+            let motive = |words: &[Option<u32>], last: bool| -> Option<Option<Evidence>> {
                 let themes = said.iter().filter(|_| decides).filter_map(|e| {
-                    let at = said_at(&self.seeds[e.theme], words)?;
+                    let at = said_where(&self.seeds[e.theme], words, last)?;
                     Some((
                         at,
                         Some(Evidence {
@@ -574,17 +610,28 @@ impl EvidenceTerms {
                         }),
                     ))
                 });
-                let other = said_at(&self.others, words).map(|at| (at, None));
-                themes.chain(other).min_by_key(|(at, _)| *at)
+                let other = said_where(&self.others, words, last).map(|at| (at, None));
+                let named = themes.chain(other);
+                let found = if last {
+                    named.max_by_key(|(at, _)| *at)
+                } else {
+                    named.min_by_key(|(at, _)| *at)
+                };
+                found.map(|(_, motive)| motive)
             };
-            if let Some(stressed) = marker
-                .map(|at| self.words_before(sentence, at, analyzer))
-                .and_then(&motives)
-            {
-                return stressed.1;
+            // Stressed: the first motive after a marker, or the last before a marker
+            // that follows its motive.
+            let stressed = marker
+                .and_then(|at| motive(&words[self.words_before(sentence, at, analyzer)..], false))
+                .or_else(|| {
+                    let at = self.words_before(sentence, marker_after?, analyzer);
+                    motive(&words[..at], true)
+                });
+            if let Some(stressed) = stressed {
+                return stressed;
             }
             if first.is_none() && decides {
-                first = motives(0).map(|(_, e)| e);
+                first = motive(words, false);
             }
             // Otherwise the strongest weak evidence, which only `other`'s confidence uses.
             for e in said {
@@ -594,17 +641,6 @@ impl EvidenceTerms {
             }
         }
         first.unwrap_or(best)
-    }
-
-    /// Where the first stress marker is in `sentence` ("above all": its words one after
-    /// another, case aside, across line breaks), as a byte offset.
-    fn marker_at(&self, sentence: &str) -> Option<usize> {
-        // Most sentences hold no marker's words at all: one lowercase copy tells.
-        if !may_say(&sentence.to_lowercase(), &self.stress) {
-            return None;
-        }
-        let found = said_markers(&lowercase_words(sentence), &self.stress);
-        found.first().map(|r| r.start)
     }
 
     /// The parts of `sentence` that date a record rather than argue a motive: in a clause
@@ -993,6 +1029,33 @@ mod tests {
     }
 
     #[test]
+    fn a_marker_after_a_motive_stresses_the_one_named_last_before_it() {
+        let texts = [
+            "Russia fought in Chechnya and bombed Syria, which matters most.",
+            "Russia bombed Syria and fought in Chechnya, which matters most.",
+            "Russia fought in Chechnya. Russia bombed Syria, which is the big one.",
+            "Russia bombed Syria, fought in Chechnya and bombed Syria again, the big one.",
+            "Which matters most for Russia: Chechnya or Syria?",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.threshold = -1.0;
+        let themes = |f: &mut Fixture| -> Vec<Option<usize>> {
+            (0..texts.len())
+                .map(|t| f.find(t).map(|e| e.theme))
+                .collect()
+        };
+        let first = [Some(1), Some(0), Some(1), Some(0), Some(1)];
+        assert_eq!(themes(&mut f), first, "no markers after in the themes file");
+        f.terms.stress_after = marker_words(&["Matters most".to_string(), "the big one".into()]);
+        let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1)];
+        assert_eq!(
+            themes(&mut f),
+            stressed,
+            "the motive named last before the marker"
+        );
+    }
+
+    #[test]
     fn a_record_dated_by_a_motive_names_no_motive() {
         let texts = [
             "It was the DEADLIEST attack in Russia Since the war in Chechnya.",
@@ -1035,7 +1098,7 @@ mod tests {
             ..Default::default()
         };
         let stressed_from = |analyzer: &mut Analyzer, sentence: &str| {
-            let at = terms.marker_at(sentence)?;
+            let at = marker_at(sentence, &terms.stress)?;
             Some(terms.words_before(sentence, at, analyzer))
         };
         // Where "chechnya" and "syria" are among the analyzer's words of a sentence.

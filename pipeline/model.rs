@@ -17,7 +17,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -264,6 +264,7 @@ impl ThemeModel {
                 })
             && model.evidence.extra.windows(2).all(|w| w[0] < w[1])
             && (model.evidence.stress.iter())
+                .chain(&model.evidence.stress_after)
                 .chain(&model.evidence.records)
                 .chain(&model.evidence.yardsticks)
                 .all(|m| !m.is_empty())

@@ -497,6 +497,7 @@ pub fn fit_with_progress(
             seeds: &seed_terms,
             implies_focus: &implies_focus,
             stress: &themes.stress,
+            stress_after: &themes.stress_after,
             records: &themes.records,
             yardsticks: &themes.yardsticks,
         },

@@ -39,6 +39,11 @@ pub struct ThemesFile {
     /// as words in the text, case aside, not analyzed (stop words carry them).
     #[serde(default)]
     pub stress: Vec<String>,
+    /// Words that follow the motive they stress ("Syria matters most"): the last motive
+    /// named before such a marker, in its sentence, wins over the one named first. Matched
+    /// as words in the text, case aside.
+    #[serde(default)]
+    pub stress_after: Vec<String>,
     /// Words of a record ("deadliest", "first"): in a clause where one comes before a
     /// `yardsticks` word, the rest of the clause dates the record ("the deadliest attack
     /// since the Beslan school siege") and names no theme. Matched as words, case aside.
@@ -97,6 +102,7 @@ impl ThemesFile {
             ("exclude", &file.exclude),
             ("other_reasons", &file.other_reasons),
             ("stress", &file.stress),
+            ("stress_after", &file.stress_after),
             ("records", &file.records),
             ("yardsticks", &file.yardsticks),
         ] {
@@ -337,7 +343,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("stress: entry 2 is empty"), "{err}");
-        for key in ["other_reasons", "records", "yardsticks"] {
+        for key in ["other_reasons", "stress_after", "records", "yardsticks"] {
             let text = format!("{key} = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
             let err = parse(&text).unwrap_err().to_string();
             assert!(err.contains(&format!("{key}: entry 1 is empty")), "{err}");

@@ -36,17 +36,17 @@ const LATER_SETS: [(&str, f64, f64, usize); 18] = [
     ("unseen_test6", 0.85, 0.85, 0),
     ("unseen_test7", 0.65, 0.69, 0),
     ("unseen_test8", 0.70, 0.63, 0),
-    ("unseen_test9", 0.66, 0.65, 0),
+    // No paragraph argues Chechnya; the seeds model gives one Chechnya (F1 0).
+    ("unseen_test9", 0.91, 0.66, 0),
     ("unseen_test10", 0.66, 0.66, 0),
     ("unseen_test11", 0.69, 0.69, 0),
-    ("unseen_test12", 0.66, 0.67, 0),
+    ("unseen_test12", 0.70, 0.69, 0),
     // One paragraph argues Chechnya, in a list that opens with the Soviet war in
     // Afghanistan: its annotators read the first motive of the guideline's list (Chechnya),
     // the adjudicators of unseen_test6 to unseen_test9 the first reason named (`other`),
     // as the themes file's `other_reasons` does. Chechnya's F1 is 0 here.
     ("unseen_test13", 0.61, 0.61, 0),
-    // No paragraph argues Chechnya: a run's false alarm for it scores F1 0.
-    ("unseen_test14", 0.56, 0.54, 0),
+    ("unseen_test14", 0.78, 0.76, 0),
     ("unseen_test15", 0.86, 0.86, 0),
     // A memoir's author note ("served in Moscow, Kabul and Central Asia") reads as
     // Taliban ties; the pipeline cannot tell it from the essay.
@@ -172,14 +172,7 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
         let fixtures = manifest_dir().join("tests/fixtures").join(set);
         let (articles, labels) = (fixtures.join("articles"), fixtures.join("labels.csv"));
         let dirs = dirs_in(set);
-        let report = score(&dirs, &articles, &labels, fitted_floor, boilerplate_named);
-        if set == "unseen_test14" {
-            // A motive nobody labelled is still scored when the run used it.
-            assert!(
-                report.classes.iter().any(|c| c["theme"] == "Chechnya"),
-                "{report:?}"
-            );
-        }
+        score(&dirs, &articles, &labels, fitted_floor, boilerplate_named);
         thematic(
             &dirs.root,
             [
@@ -192,12 +185,19 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
             ],
         )
         .success();
-        check(
+        let classified = check(
             &dirs,
             &labels,
             classified_floor,
             boilerplate_named,
             &format!("{set} classified"),
         );
+        if set == "unseen_test9" {
+            // A motive nobody labelled is still scored when the run used it.
+            assert!(
+                classified.classes.iter().any(|c| c["theme"] == "Chechnya"),
+                "{classified:?}"
+            );
+        }
     }
 }
