@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -416,63 +416,65 @@ const PULL_QUOTE_BYTES: usize = 300;
 /// over the document's words, looking up the opening words of the short paragraphs, costs
 /// less than building a string matcher for each document.
 fn pull_quotes(paragraphs: &[Passage]) -> Vec<(usize, usize)> {
-    let words: Vec<Vec<&str>> = paragraphs
-        .iter()
-        .map(|p| p.text.split_ascii_whitespace().collect())
+    // The short paragraphs, as (index, words).
+    let quotes: Vec<(usize, Vec<&str>)> = (paragraphs.iter().enumerate())
+        .filter(|(_, p)| p.text.len() <= PULL_QUOTE_BYTES)
+        .map(|(i, p)| (i, p.text.split_ascii_whitespace().collect::<Vec<_>>()))
+        .filter(|(_, words)| words.len() >= PULL_QUOTE_WORDS)
         .collect();
-    // The short paragraphs by their first word, and by their opening words.
-    // The first bytes of those first words: a cheaper test than hashing every word.
-    let mut first_bytes = [false; 256];
-    let mut first_words: FxHashSet<&str> = FxHashSet::default();
-    let mut openings: FxHashMap<&[&str], Vec<usize>> = FxHashMap::default();
-    for (i, p) in paragraphs.iter().enumerate() {
-        if p.text.len() <= PULL_QUOTE_BYTES && words[i].len() >= PULL_QUOTE_WORDS {
-            first_words.insert(words[i][0]);
-            first_bytes[words[i][0].as_bytes()[0] as usize] = true;
-            openings
-                .entry(&words[i][..PULL_QUOTE_WORDS])
-                .or_default()
-                .push(i);
-        }
-    }
-    if openings.is_empty() {
+    if quotes.is_empty() {
         return Vec::new();
+    }
+    // A word's length as a bit (32 and longer share one).
+    let length_bit = |word: &str| 1u32 << (word.len().min(32) - 1);
+    // The lengths of the short paragraphs' first words, by first byte: a table lookup
+    // spares hashing almost every word of the document.
+    let mut starts = [0u32; 256];
+    // The short paragraphs by their opening words.
+    let mut openings: FxHashMap<&[&str], Vec<usize>> = FxHashMap::default();
+    for (q, (_, words)) in quotes.iter().enumerate() {
+        starts[words[0].as_bytes()[0] as usize] |= length_bit(words[0]);
+        openings
+            .entry(&words[..PULL_QUOTE_WORDS])
+            .or_default()
+            .push(q);
     }
     let sentence_end = |t: &str| {
         t.trim_end_matches(['"', '\'', '”', '’', '»', ')'])
             .ends_with(['.', '?', '!'])
     };
-    // Per paragraph, the longest paragraph that holds it.
-    let mut holder: Vec<Option<usize>> = vec![None; paragraphs.len()];
-    for (j, container) in words.iter().enumerate() {
+    // Per short paragraph, the longest paragraph that holds it, and its number of words.
+    let mut holder: Vec<Option<(usize, usize)>> = vec![None; quotes.len()];
+    // One buffer for every paragraph's words.
+    let mut container: Vec<&str> = Vec::new();
+    for (j, paragraph) in paragraphs.iter().enumerate() {
+        container.clear();
+        container.extend(paragraph.text.split_ascii_whitespace());
         for at in 0..container.len().saturating_sub(PULL_QUOTE_WORDS - 1) {
-            if !first_bytes[container[at].as_bytes()[0] as usize]
-                || !first_words.contains(container[at])
-            {
+            let word = container[at];
+            if starts[word.as_bytes()[0] as usize] & length_bit(word) == 0 {
                 continue;
             }
-            let Some(quotes) = openings.get(&container[at..at + PULL_QUOTE_WORDS]) else {
+            let Some(found) = openings.get(&container[at..at + PULL_QUOTE_WORDS]) else {
                 continue;
             };
-            for &i in quotes {
+            for &q in found {
                 // Only a longer paragraph holds a pull quote (one of as many words is a
                 // duplicate, white space aside).
-                let quote = &words[i];
+                let (i, quote) = (quotes[q].0, &quotes[q].1);
                 let heading = j == i + 1 && at == 0 && !sentence_end(&paragraphs[i].text);
                 if container.len() > quote.len()
                     && container[at..].starts_with(quote)
                     && !heading
-                    && holder[i].is_none_or(|h| words[h].len() < container.len())
+                    && holder[q].is_none_or(|(_, words)| words < container.len())
                 {
-                    holder[i] = Some(j);
+                    holder[q] = Some((j, container.len()));
                 }
             }
         }
     }
-    holder
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| h.map(|h| (i, h)))
+    (quotes.iter().zip(holder))
+        .filter_map(|((i, _), h)| h.map(|(j, _)| (*i, j)))
         .collect()
 }
 
