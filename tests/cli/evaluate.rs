@@ -22,7 +22,7 @@ const SEED_FLOOR: f64 = 0.85;
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 18] = [
+const LATER_SETS: [(&str, f64, f64, usize); 20] = [
     ("unseen_dev", 0.78, 0.78, 0),
     ("unseen_test", 0.86, 0.83, 0),
     ("unseen_test2", 0.82, 0.81, 0),
@@ -52,6 +52,10 @@ const LATER_SETS: [(&str, f64, f64, usize); 18] = [
     // Taliban ties; the pipeline cannot tell it from the essay.
     ("unseen_test16", 0.70, 0.70, 1),
     ("unseen_test17", 0.64, 0.64, 0),
+    // An open letter's signatories ("Lecturer in Caucasus Studies") read as headings over
+    // lines that name the Caucasus again.
+    ("unseen_test18", 0.53, 0.53, 3),
+    ("unseen_test19", 0.67, 0.69, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
