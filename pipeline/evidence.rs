@@ -21,6 +21,7 @@
 //! it.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::ops::Range;
 
 use ndarray::ArrayView2;
@@ -268,18 +269,19 @@ fn says(phrases: &[Phrase], words: &[Option<u32>]) -> bool {
 
 /// Where the first of `phrases` said in `words` starts ([`says`]), as a word index.
 fn said_at(phrases: &[Phrase], words: &[Option<u32>]) -> Option<usize> {
-    said_where(phrases, words, false)
+    said_where(phrases, words, false).map(|r| r.start)
 }
 
-/// Where `phrases` are said in `words` ([`says`]), as a word index: where the first one
-/// starts, or with `last`, where the last one does.
-fn said_where(phrases: &[Phrase], words: &[Option<u32>], last: bool) -> Option<usize> {
-    let starts = phrases.iter().filter_map(|p| {
+/// Where `phrases` are said in `words` ([`says`]), as a range of word indices: the one
+/// that starts first, or with `last`, the one that ends last (ties: the longest, so that
+/// "the Soviet invasion" is said last, not the "invasion" in it).
+fn said_where(phrases: &[Phrase], words: &[Option<u32>], last: bool) -> Option<Range<usize>> {
+    let said = phrases.iter().filter_map(|p| {
         let mut at = words
             .windows(p.len())
             .enumerate()
             .filter(|(_, w)| w.iter().zip(p).all(|(w, c)| *w == Some(*c)))
-            .map(|(i, _)| i);
+            .map(|(i, _)| i..i + p.len());
         if last {
             at.next_back()
         } else {
@@ -287,9 +289,9 @@ fn said_where(phrases: &[Phrase], words: &[Option<u32>], last: bool) -> Option<u
         }
     });
     if last {
-        starts.max()
+        said.max_by_key(|r| (r.end, r.len()))
     } else {
-        starts.min()
+        said.min_by_key(|r| r.start)
     }
 }
 
@@ -425,18 +427,89 @@ fn said_markers(words: &[(Range<usize>, String)], markers: &[String]) -> Vec<Ran
     found
 }
 
-/// Where the first of `markers` is in `sentence` ("above all": its words one after another,
-/// case aside, across line breaks), as a byte offset.
-fn marker_at(sentence: &str, markers: &[String]) -> Option<usize> {
-    // Most sentences hold no marker's words at all: one lowercase copy tells.
-    if !may_say(&sentence.to_lowercase(), markers) {
-        return None;
-    }
-    let found = said_markers(&lowercase_words(sentence), markers);
-    found.first().map(|r| r.start)
+/// What the markers of a sentence say: where its stress markers are, and which of its
+/// words date a record, as byte offsets into the sentence.
+#[derive(Debug, Default)]
+struct Marked {
+    /// Where the first [`EvidenceTerms::stress`] marker starts.
+    stress: Option<usize>,
+    /// Where the first [`EvidenceTerms::stress_after`] marker starts.
+    stress_after: Option<usize>,
+    /// The parts that date a record ([`EvidenceTerms::dated`]).
+    dated: Vec<Range<usize>>,
+}
+
+/// Words that open a new clause: a record's yardstick ends before them ("the deadliest
+/// attack since 2004 because Moscow bombed Syria" dates the record by 2004 only).
+const CLAUSE_WORDS: [&str; 11] = [
+    "and", "as", "after", "because", "but", "so", "when", "where", "which", "while", "who",
+];
+
+/// Where the clause that holds byte `at` of `sentence` ends: at punctuation that parts
+/// clauses, or at the sentence's end.
+fn clause_end(sentence: &str, at: usize) -> usize {
+    let rest = &sentence[at..];
+    [
+        rest.find([
+            ',', ';', ':', '(', ')', '[', ']', '"', '“', '”', '—', '–', '…',
+        ]),
+        rest.find(" - "),
+        rest.find("--"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .map_or(sentence.len(), |i| at + i)
 }
 
 impl EvidenceTerms {
+    /// What the markers of `sentence` say. Most sentences hold no marker's words at all:
+    /// one lowercase copy tells, and only the others are split into words, once.
+    fn marked(&self, sentence: &str) -> Marked {
+        let lower = sentence.to_lowercase();
+        let stress = may_say(&lower, &self.stress);
+        let stress_after = may_say(&lower, &self.stress_after);
+        let dated = may_say(&lower, &self.records) && may_say(&lower, &self.yardsticks);
+        if !(stress || stress_after || dated) {
+            return Marked::default();
+        }
+        let words = lowercase_words(sentence);
+        let first = |markers: &[String]| said_markers(&words, markers).first().map(|r| r.start);
+        Marked {
+            stress: stress.then(|| first(&self.stress)).flatten(),
+            stress_after: stress_after.then(|| first(&self.stress_after)).flatten(),
+            dated: if dated {
+                self.dated(sentence, &words)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// A sentence's terms as columns, its words first and in order (a word that is neither
+    /// in the vocabulary nor an evidence word is `None`, which no phrase spans), and its
+    /// words with those in `dated` (byte ranges) read as none.
+    fn read(
+        &self,
+        sentence: &str,
+        dated: &[Range<usize>],
+        analyzer: &mut Analyzer,
+        tfidf: &FittedTfIdf,
+    ) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+        let (terms, n_words) = analyzer.terms_and_words(sentence);
+        let columns: Vec<Option<u32>> = terms.iter().map(|t| self.column(t, tfidf)).collect();
+        let mut words = columns[..n_words].to_vec();
+        if !dated.is_empty() {
+            // The analyzer's tokens are its words, in the same order.
+            for (word, token) in words.iter_mut().zip(analyzer.tokens(sentence)) {
+                if dated.iter().any(|d| d.contains(&token.start)) {
+                    *word = None;
+                }
+            }
+        }
+        (columns, words)
+    }
+
     /// Whether theme `theme`'s seed terms name the focus themselves (no: a theme the flags
     /// do not cover).
     fn implies_focus(&self, theme: usize) -> bool {
@@ -507,44 +580,28 @@ impl EvidenceTerms {
         let mut unread: Option<Range<usize>> = None;
         for range in sentences(text) {
             let sentence = &text[range.clone()];
-            let marker = marker_at(sentence, &self.stress);
-            let marker_after = marker_at(sentence, &self.stress_after);
+            let marked = self.marked(sentence);
             // Once a sentence has decided, only a stressed motive can overrule it: the
             // sentences without a stress marker are not read, except for the focus of the
             // one before a stressed sentence.
-            if first.is_some() && marker.is_none() && marker_after.is_none() {
+            if first.is_some() && marked.stress.is_none() && marked.stress_after.is_none() {
                 unread = Some(range);
                 focus_before = None;
                 continue;
             }
             if let Some(before) = unread.take() {
-                let (terms, n_words) = analyzer.terms_and_words(&text[before.clone()]);
-                let words: Vec<Option<u32>> = terms[..n_words]
-                    .iter()
-                    .map(|t| self.column(t, space.tfidf))
-                    .collect();
+                let sentence = &text[before.clone()];
+                let dated = self.marked(sentence).dated;
+                let (_, words) = self.read(sentence, &dated, analyzer, space.tfidf);
                 if self.names_subject(&words) {
                     focus_before = Some(before);
                 }
             }
-            let (terms, n_words) = analyzer.terms_and_words(sentence);
-            // The sentence's terms as columns, its words first and in order; a word that is
-            // neither in the vocabulary nor an evidence word is `None`, which no phrase
-            // spans.
-            let columns: Vec<Option<u32>> =
-                terms.iter().map(|t| self.column(t, space.tfidf)).collect();
-            let vocabulary = space.tfidf.vocabulary.len() as u32;
-            // A record's yardstick names no motive: its words are read as none.
-            let dated = self.dated(sentence);
-            let words: Cow<[Option<u32>]> = if dated.is_empty() {
-                Cow::Borrowed(&columns[..n_words])
-            } else {
-                let tokens = analyzer.tokens(sentence);
-                (columns[..n_words].iter().zip(&tokens))
-                    .map(|(&c, t)| c.filter(|_| !dated.iter().any(|d| d.contains(&t.start))))
-                    .collect()
-            };
+            // A record's yardstick names no motive: its words are read as none (the
+            // sentence's score still counts them).
+            let (columns, words) = self.read(sentence, &marked.dated, analyzer, space.tfidf);
             let words = &words[..];
+            let vocabulary = space.tfidf.vocabulary.len() as u32;
             let focus_here = self.names_subject(words);
             let before = focus_before
                 .take()
@@ -599,6 +656,7 @@ impl EvidenceTerms {
             // The motive named first in `words` (some of the sentence's), or with `last`
             // the one named last: a theme it says, when it decides, or another reason
             // (`None`).
+            // Ties: the longer phrase, then the theme listed first, then the other reasons.
             let motive = |words: &[Option<u32>], last: bool| -> Option<Option<Evidence>> {
                 let themes = said.iter().filter(|_| decides).filter_map(|e| {
                     let at = said_where(&self.seeds[e.theme], words, last)?;
@@ -611,20 +669,20 @@ impl EvidenceTerms {
                     ))
                 });
                 let other = said_where(&self.others, words, last).map(|at| (at, None));
-                let named = themes.chain(other);
+                let named = themes.chain(other).enumerate();
                 let found = if last {
-                    named.max_by_key(|(at, _)| *at)
+                    named.max_by_key(|(i, (at, _))| (at.end, at.len(), Reverse(*i)))
                 } else {
-                    named.min_by_key(|(at, _)| *at)
+                    named.min_by_key(|(i, (at, _))| (at.start, Reverse(at.len()), *i))
                 };
-                found.map(|(_, motive)| motive)
+                found.map(|(_, (_, motive))| motive)
             };
             // Stressed: the first motive after a marker, or the last before a marker
             // that follows its motive.
-            let stressed = marker
+            let stressed = (marked.stress)
                 .and_then(|at| motive(&words[self.words_before(sentence, at, analyzer)..], false))
                 .or_else(|| {
-                    let at = self.words_before(sentence, marker_after?, analyzer);
+                    let at = self.words_before(sentence, marked.stress_after?, analyzer);
                     motive(&words[..at], true)
                 });
             if let Some(stressed) = stressed {
@@ -643,27 +701,25 @@ impl EvidenceTerms {
         first.unwrap_or(best)
     }
 
-    /// The parts of `sentence` that date a record rather than argue a motive: in a clause
-    /// where a record word comes before a yardstick ("the deadliest attack on Russian soil
-    /// since the Beslan school siege"), from the yardstick to the clause's end, as byte
-    /// ranges.
-    fn dated(&self, sentence: &str) -> Vec<Range<usize>> {
-        let lower = sentence.to_lowercase();
-        if !(may_say(&lower, &self.records) && may_say(&lower, &self.yardsticks)) {
-            return Vec::new();
-        }
-        let words = lowercase_words(sentence);
-        let records = said_markers(&words, &self.records);
-        // Clauses end at punctuation inside the sentence as well as at its end.
-        let clause_end = |at: usize| {
-            sentence[at..]
-                .find([',', ';', ':', '(', ')', '—', '–'])
-                .map_or(sentence.len(), |i| at + i)
-        };
-        said_markers(&words, &self.yardsticks)
+    /// The parts of `sentence` (its `words`, [`lowercase_words`]) that date a record
+    /// rather than argue a motive: in a clause where a record word comes before a
+    /// yardstick ("the deadliest attack on Russian soil since the Beslan school siege"),
+    /// from the yardstick to the clause's end or a word that opens another clause
+    /// ([`CLAUSE_WORDS`]), as byte ranges.
+    fn dated(&self, sentence: &str, words: &[(Range<usize>, String)]) -> Vec<Range<usize>> {
+        let records = said_markers(words, &self.records);
+        said_markers(words, &self.yardsticks)
             .into_iter()
-            .filter(|y| (records.iter()).any(|r| r.end <= y.start && clause_end(r.end) >= y.start))
-            .map(|y| y.start..clause_end(y.end))
+            .filter(|y| {
+                (records.iter()).any(|r| r.end <= y.start && clause_end(sentence, r.end) >= y.start)
+            })
+            .map(|y| {
+                let end = clause_end(sentence, y.end);
+                let next_clause = (words.iter())
+                    .find(|(w, word)| w.start >= y.end && CLAUSE_WORDS.contains(&word.as_str()))
+                    .map_or(end, |(w, _)| w.start);
+                y.start..end.min(next_clause)
+            })
             .collect()
     }
 
@@ -1034,24 +1090,47 @@ mod tests {
             "Russia fought in Chechnya and bombed Syria, which matters most.",
             "Russia bombed Syria and fought in Chechnya, which matters most.",
             "Russia fought in Chechnya. Russia bombed Syria, which is the big one.",
+            // The last said, not the last of those said first.
             "Russia bombed Syria, fought in Chechnya and bombed Syria again, the big one.",
+            // No motive before the marker: the first named.
             "Which matters most for Russia: Chechnya or Syria?",
+            // Another reason that ends with a theme's seed term is said last.
+            "Russia bombed Syria and fought the war in Chechnya, which matters most.",
+            "Russia fought in Chechnya, but what matters most to Russia is Syria.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
+        f.terms = two_themes_terms(&mut f, &["war in Chechnya"], &[]);
         let themes = |f: &mut Fixture| -> Vec<Option<usize>> {
             (0..texts.len())
                 .map(|t| f.find(t).map(|e| e.theme))
                 .collect()
         };
-        let first = [Some(1), Some(0), Some(1), Some(0), Some(1)];
+        let first = [
+            Some(1),
+            Some(0),
+            Some(1),
+            Some(0),
+            Some(1),
+            Some(0),
+            Some(1),
+        ];
         assert_eq!(themes(&mut f), first, "no markers after in the themes file");
-        f.terms.stress_after = marker_words(&["Matters most".to_string(), "the big one".into()]);
-        let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1)];
+        let markers = ["Matters most".to_string(), "the big one".into()];
+        f.terms.stress_after = marker_words(&markers);
+        let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1), None, Some(1)];
         assert_eq!(
             themes(&mut f),
             stressed,
             "the motive named last before the marker"
+        );
+        // A marker before the motive is read first.
+        f.terms.stress = marker_words(&["what matters most".to_string()]);
+        let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1), None, Some(0)];
+        assert_eq!(
+            themes(&mut f),
+            stressed,
+            "what matters most is named after it"
         );
     }
 
@@ -1064,6 +1143,9 @@ mod tests {
             "Russia's first attack since the war in Chechnya; Russia bombed Syria.",
             "It was the first attack, since Russia bombed Syria, in Moscow.",
             "The deadliest attack in Russia, SINCE the war in Chechnya.",
+            // The yardstick ends where another clause begins.
+            "It was the deadliest attack in Russia since 2004 because Russia fought in Chechnya.",
+            "It was the worst attack since 2004 - Russia fought in Chechnya for years.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
@@ -1073,13 +1155,31 @@ mod tests {
                 .map(|t| f.find(t).map(|e| e.theme))
                 .collect()
         };
-        let all = [Some(1), Some(1), Some(1), Some(1), Some(0), Some(1)];
+        let all = [
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(1),
+        ];
         assert_eq!(themes(&mut f), all, "no record words in the themes file");
         f.terms.records = marker_words(&strings(&["deadliest", "Worst", "first"]));
         assert_eq!(themes(&mut f), all, "no yardsticks in the themes file");
         f.terms.yardsticks = marker_words(&strings(&["since"]));
         // The yardstick after a record, in its clause; not before one, nor past a comma.
-        let dated = [None, Some(1), Some(1), Some(0), Some(0), Some(1)];
+        let dated = [
+            None,
+            Some(1),
+            Some(1),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(1),
+        ];
         assert_eq!(themes(&mut f), dated);
     }
 
@@ -1098,7 +1198,7 @@ mod tests {
             ..Default::default()
         };
         let stressed_from = |analyzer: &mut Analyzer, sentence: &str| {
-            let at = marker_at(sentence, &terms.stress)?;
+            let at = terms.marked(sentence).stress?;
             Some(terms.words_before(sentence, at, analyzer))
         };
         // Where "chechnya" and "syria" are among the analyzer's words of a sentence.

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analyze::{Analyzer, AnalyzerSettings};
 use crate::cluster::FittedClusters;
@@ -267,7 +268,7 @@ impl ThemeModel {
                 .chain(&model.evidence.stress_after)
                 .chain(&model.evidence.records)
                 .chain(&model.evidence.yardsticks)
-                .all(|m| !m.is_empty())
+                .all(|m| m.unicode_words().next().is_some())
             && model
                 .evidence
                 .extra

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analyze::Alias;
 use crate::error::{Error, Result};
@@ -108,6 +109,22 @@ impl ThemesFile {
         ] {
             if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
                 return Err(error(format!("{key}: entry {} is empty", i + 1)));
+            }
+        }
+        // Markers are matched as words: one without any ("--") would never match, yet
+        // make every sentence look for it.
+        for (key, markers) in [
+            ("stress", &file.stress),
+            ("stress_after", &file.stress_after),
+            ("records", &file.records),
+            ("yardsticks", &file.yardsticks),
+        ] {
+            if let Some(i) = (markers.iter()).position(|m| m.unicode_words().next().is_none()) {
+                return Err(error(format!(
+                    "{key}: entry {} ({:?}) has no words",
+                    i + 1,
+                    markers[i]
+                )));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -343,6 +360,14 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("stress: entry 2 is empty"), "{err}");
+        for key in ["stress", "stress_after", "records", "yardsticks"] {
+            let text = format!("{key} = [\"--\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("{key}: entry 1 (\"--\") has no words")),
+                "{err}"
+            );
+        }
         for key in ["other_reasons", "stress_after", "records", "yardsticks"] {
             let text = format!("{key} = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
             let err = parse(&text).unwrap_err().to_string();

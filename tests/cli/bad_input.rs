@@ -693,12 +693,38 @@ fn a_seed_word_that_matches_other_words_through_its_stem_is_reported() {
 }
 
 #[test]
-fn an_empty_focus_entry_is_refused_naming_the_file() {
+fn an_empty_list_entry_is_refused_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let themes = tmp.path().join("themes.toml");
+    for key in [
+        "focus",
+        "exclude",
+        "other_reasons",
+        "stress",
+        "stress_after",
+        "records",
+        "yardsticks",
+    ] {
+        write(
+            &themes,
+            format!(
+                "{key} = [\"harbour\", \"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n"
+            ),
+        );
+        let (_, outcome) = run_files(
+            tmp.path(),
+            &[("a.txt", PROSE.as_bytes())],
+            themes.to_str().unwrap(),
+            &[],
+        );
+        let stderr = outcome.failure();
+        assert_contains("names the file", "themes.toml", stderr);
+        assert_contains("names the entry", &format!("{key}: entry 2"), stderr);
+    }
+    // A marker is matched as words: one without any is refused.
     write(
         &themes,
-        "focus = [\"harbour\", \"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n",
+        "stress = [\"--\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n",
     );
     let (_, outcome) = run_files(
         tmp.path(),
@@ -706,9 +732,11 @@ fn an_empty_focus_entry_is_refused_naming_the_file() {
         themes.to_str().unwrap(),
         &[],
     );
-    let stderr = outcome.failure();
-    assert_contains("names the file", "themes.toml", stderr);
-    assert_contains("names the entry", "focus: entry 2", stderr);
+    assert_contains(
+        "names the entry",
+        "stress: entry 1 (\"--\") has no words",
+        outcome.failure(),
+    );
 }
 
 #[test]
