@@ -291,7 +291,7 @@ fn said_where(phrases: &[Phrase], words: &[Option<u32>], last: bool) -> Option<R
     if last {
         said.max_by_key(|r| (r.end, r.len()))
     } else {
-        said.min_by_key(|r| r.start)
+        said.min_by_key(|r| (r.start, Reverse(r.len())))
     }
 }
 
@@ -655,8 +655,8 @@ impl EvidenceTerms {
             let decides = strength >= space.threshold;
             // The motive named first in `words` (some of the sentence's), or with `last`
             // the one named last: a theme it says, when it decides, or another reason
-            // (`None`).
-            // Ties: the longer phrase, then the theme listed first, then the other reasons.
+            // (`None`). Ties: the longer phrase, then the theme listed first, then the
+            // other reasons.
             let motive = |words: &[Option<u32>], last: bool| -> Option<Option<Evidence>> {
                 let themes = said.iter().filter(|_| decides).filter_map(|e| {
                     let at = said_where(&self.seeds[e.theme], words, last)?;
