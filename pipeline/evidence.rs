@@ -440,7 +440,9 @@ struct Marked {
 }
 
 /// Words that open a new clause: a record's yardstick ends before them ("the deadliest
-/// attack since 2004 because Moscow bombed Syria" dates the record by 2004 only).
+/// attack since 2004 because Moscow bombed Syria" dates the record by 2004 only). English,
+/// like the themes file's markers; in text of another language a yardstick ends at
+/// punctuation only.
 const CLAUSE_WORDS: [&str; 11] = [
     "and", "as", "after", "because", "but", "so", "when", "where", "which", "while", "who",
 ];
