@@ -696,6 +696,20 @@ fn a_seed_word_that_matches_other_words_through_its_stem_is_reported() {
 fn an_empty_list_entry_is_refused_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let themes = tmp.path().join("themes.toml");
+    // A themes file with `key = entries` and one theme: the error of a run with it.
+    let refused = |key: &str, entries: &str| {
+        write(
+            &themes,
+            format!("{key} = {entries}\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n"),
+        );
+        let (_, outcome) = run_files(
+            tmp.path(),
+            &[("a.txt", PROSE.as_bytes())],
+            themes.to_str().unwrap(),
+            &[],
+        );
+        outcome.failure().to_string()
+    };
     for key in [
         "focus",
         "exclude",
@@ -705,37 +719,16 @@ fn an_empty_list_entry_is_refused_naming_the_file() {
         "records",
         "yardsticks",
     ] {
-        write(
-            &themes,
-            format!(
-                "{key} = [\"harbour\", \"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n"
-            ),
-        );
-        let (_, outcome) = run_files(
-            tmp.path(),
-            &[("a.txt", PROSE.as_bytes())],
-            themes.to_str().unwrap(),
-            &[],
-        );
-        let stderr = outcome.failure();
-        assert_contains("names the file", "themes.toml", stderr);
-        assert_contains("names the entry", &format!("{key}: entry 2"), stderr);
+        let stderr = refused(key, "[\"harbour\", \"\"]");
+        assert_contains("names the file", "themes.toml", &stderr);
+        assert_contains("names the entry", &format!("{key}: entry 2"), &stderr);
     }
     // A marker is matched as words: one without any is refused.
-    write(
-        &themes,
-        "stress = [\"--\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n",
-    );
-    let (_, outcome) = run_files(
-        tmp.path(),
-        &[("a.txt", PROSE.as_bytes())],
-        themes.to_str().unwrap(),
-        &[],
-    );
+    let stderr = refused("stress", "[\"--\"]");
     assert_contains(
         "names the entry",
         "stress: entry 1 (\"--\") has no words",
-        outcome.failure(),
+        &stderr,
     );
 }
 
