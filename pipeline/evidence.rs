@@ -892,6 +892,13 @@ mod tests {
         }
 
         /// The evidence in text `i`.
+        /// The theme of each text's evidence, if any.
+        fn found_themes(&mut self) -> Vec<Option<usize>> {
+            (0..self.texts.len())
+                .map(|t| self.find(t).map(|e| e.theme))
+                .collect()
+        }
+
         fn find(&mut self, i: usize) -> Option<Evidence> {
             self.terms.find(
                 &self.texts[i],
@@ -1103,11 +1110,6 @@ mod tests {
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
         f.terms = two_themes_terms(&mut f, &["war in Chechnya"], &[]);
-        let themes = |f: &mut Fixture| -> Vec<Option<usize>> {
-            (0..texts.len())
-                .map(|t| f.find(t).map(|e| e.theme))
-                .collect()
-        };
         let first = [
             Some(1),
             Some(0),
@@ -1117,12 +1119,16 @@ mod tests {
             Some(0),
             Some(1),
         ];
-        assert_eq!(themes(&mut f), first, "no markers after in the themes file");
+        assert_eq!(
+            f.found_themes(),
+            first,
+            "no markers after in the themes file"
+        );
         let markers = ["Matters most".to_string(), "the big one".into()];
         f.terms.stress_after = marker_words(&markers);
         let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1), None, Some(1)];
         assert_eq!(
-            themes(&mut f),
+            f.found_themes(),
             stressed,
             "the motive named last before the marker"
         );
@@ -1130,7 +1136,7 @@ mod tests {
         f.terms.stress = marker_words(&["what matters most".to_string()]);
         let stressed = [Some(0), Some(1), Some(0), Some(0), Some(1), None, Some(0)];
         assert_eq!(
-            themes(&mut f),
+            f.found_themes(),
             stressed,
             "what matters most is named after it"
         );
@@ -1152,11 +1158,6 @@ mod tests {
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
         let strings = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let themes = |f: &mut Fixture| -> Vec<Option<usize>> {
-            (0..texts.len())
-                .map(|t| f.find(t).map(|e| e.theme))
-                .collect()
-        };
         let all = [
             Some(1),
             Some(1),
@@ -1167,9 +1168,9 @@ mod tests {
             Some(1),
             Some(1),
         ];
-        assert_eq!(themes(&mut f), all, "no record words in the themes file");
+        assert_eq!(f.found_themes(), all, "no record words in the themes file");
         f.terms.records = marker_words(&strings(&["deadliest", "Worst", "first"]));
-        assert_eq!(themes(&mut f), all, "no yardsticks in the themes file");
+        assert_eq!(f.found_themes(), all, "no yardsticks in the themes file");
         f.terms.yardsticks = marker_words(&strings(&["since"]));
         // The yardstick after a record, in its clause; not before one, nor past a comma.
         let dated = [
@@ -1182,7 +1183,7 @@ mod tests {
             Some(1),
             Some(1),
         ];
-        assert_eq!(themes(&mut f), dated);
+        assert_eq!(f.found_themes(), dated);
     }
 
     #[test]
