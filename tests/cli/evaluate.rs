@@ -35,26 +35,26 @@ const LATER_SETS: [(&str, f64, f64, usize); 22] = [
     // longer reads as the motive.
     ("unseen_test6", 0.85, 0.85, 0),
     ("unseen_test7", 0.65, 0.69, 0),
-    ("unseen_test8", 0.70, 0.63, 0),
+    ("unseen_test8", 0.68, 0.62, 0),
     // No paragraph argues Chechnya; the seeds model gives one Chechnya (F1 0).
     ("unseen_test9", 0.91, 0.66, 0),
     ("unseen_test10", 0.66, 0.66, 0),
     ("unseen_test11", 0.69, 0.69, 0),
-    ("unseen_test12", 0.70, 0.69, 0),
+    ("unseen_test12", 0.73, 0.72, 0),
     // One paragraph argues Chechnya, in a list that opens with the Soviet war in
     // Afghanistan: its annotators read the first motive of the guideline's list (Chechnya),
     // the adjudicators of unseen_test6 to unseen_test9 the first reason named (`other`),
     // as the themes file's `other_reasons` does. Chechnya's F1 is 0 here.
-    ("unseen_test13", 0.61, 0.61, 0),
+    ("unseen_test13", 0.63, 0.62, 0),
     ("unseen_test14", 0.78, 0.76, 0),
     ("unseen_test15", 0.86, 0.86, 0),
     // A memoir's author note ("served in Moscow, Kabul and Central Asia") reads as
     // Taliban ties; the pipeline cannot tell it from the essay.
-    ("unseen_test16", 0.70, 0.70, 1),
+    ("unseen_test16", 0.73, 0.73, 1),
     ("unseen_test17", 0.64, 0.64, 0),
     // An open letter's signatories ("Lecturer in Caucasus Studies") read as headings over
     // lines that name the Caucasus again.
-    ("unseen_test18", 0.53, 0.53, 3),
+    ("unseen_test18", 0.59, 0.59, 3),
     ("unseen_test19", 0.67, 0.69, 0),
     // A chart's source note that explains the chart ("... alongside the Syrian
     // government") reads as Syria.
