@@ -1010,6 +1010,22 @@ mod tests {
             ),
             ("^ \"Death toll revised\". Example Daily. 29 April 2024.", "citation"),
             (
+                "8. Doe, J. (25 March 2024). \"Syria's long shadow\". Example Quarterly.",
+                "citation",
+            ),
+            (
+                "Doe, J. and Roe, K. (2024) 'From Grozny to Raqqa', Journal of Examples, 3(2): 5-7.",
+                "citation",
+            ),
+            (
+                "Dr Jane Doe, historian of the North Caucasus, Example University, Krakow",
+                "affiliation",
+            ),
+            (
+                "Prof. John R. Roe, Professor of International Security, Example College",
+                "affiliation",
+            ),
+            (
                 "This page was last edited on 2 July 2024, at 11:46 (UTC).",
                 "dateline",
             ),
@@ -1058,6 +1074,9 @@ mod tests {
             "The writer Ivan Petrov was at the concert with his daughter.",
             "The authorities were warned twice, the author of the report says.",
             "The authors are clear that Russia's campaign in Syria made it the group's first target.",
+            "Doe, J., the analyst, said the attack (March 2024) was revenge for Syria, and many agreed with him at the time, though not all of them for the same reasons; the rest of this long paragraph goes on well past any reference list's length, as prose does when it argues a point at length and cites no one at all, so that no rule meant for a reference can take it: it is an argument, not an entry, and it ends with a full stop.",
+            "Jane Doe, who teaches at Example University, says the attack was revenge.",
+            "Syria, Chechnya and the Taliban",
             "The writer was in Grozny when Russian troops stormed the city, and he says Chechnya explains the attack.",
             "The writer is convinced that Syria explains the attack.",
             "Listen to the warnings, the analysts said, and the pattern is plain.",

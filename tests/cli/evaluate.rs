@@ -52,16 +52,17 @@ const LATER_SETS: [(&str, f64, f64, usize); 22] = [
     // Taliban ties; the pipeline cannot tell it from the essay.
     ("unseen_test16", 0.73, 0.73, 1),
     ("unseen_test17", 0.64, 0.64, 0),
-    // An open letter's signatories ("Lecturer in Caucasus Studies") read as headings over
-    // lines that name the Caucasus again.
-    ("unseen_test18", 0.59, 0.59, 3),
+    // An open letter's signatories are dropped as affiliations, but not one whose
+    // institution is a "Research Network", nor the site's tagline ("A forum for research on
+    // Russia, Central Asia and the Caucasus"): both read as Chechnya.
+    ("unseen_test18", 0.59, 0.59, 2),
     ("unseen_test19", 0.67, 0.69, 0),
     // A chart's source note that explains the chart ("... alongside the Syrian
     // government") reads as Syria.
     ("unseen_test20", 0.62, 0.60, 1),
-    // A reference list's title ("From Grozny to Raqqa: Russia in the Jihadist
-    // Imagination") reads as Chechnya.
-    ("unseen_test21", 0.82, 0.79, 1),
+    // Its reference list ("... (2024) 'From Grozny to Raqqa: ...'") is dropped as
+    // citations.
+    ("unseen_test21", 0.82, 0.79, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
