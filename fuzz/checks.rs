@@ -53,14 +53,10 @@ fn check_span(text: &str, start: usize, end: usize, piece: &str, what: &str) {
 /// at most `MAX_PARAGRAPH_BYTES`; kept and dropped paragraphs together are in order and
 /// never overlap. With `Unit::Document` the single passage spans first..last kept paragraph.
 pub fn check_segment(data: &[u8]) {
-    let Ok((text, encoding)) = decode(data) else {
+    let Ok(decoded) = decode(data) else {
         return;
     };
-    let docs = [Document {
-        id: "fuzz.txt".into(),
-        text,
-        encoding,
-    }];
+    let docs = [Document::decoded("fuzz.txt", decoded)];
     let text = docs[0].text.as_str();
 
     let (kept, dropped) = segment(&docs, boilerplate(), Unit::Passage);
@@ -204,17 +200,16 @@ fn run_settings() -> RunSettings {
 pub fn check_pipeline(data: &[u8]) {
     let mut corpus = Corpus::default();
     for (i, part) in data.split(|&b| b == 0xFF).take(4).enumerate() {
-        let Ok((text, encoding)) = decode(part) else {
+        let Ok(decoded) = decode(part) else {
             continue;
         };
-        if text.trim().is_empty() || corpus.documents.iter().any(|d| d.text == text) {
+        let text = &decoded.text;
+        if text.trim().is_empty() || corpus.documents.iter().any(|d| &d.text == text) {
             continue;
         }
-        corpus.documents.push(Document {
-            id: format!("doc{i}.txt"),
-            text,
-            encoding,
-        });
+        corpus
+            .documents
+            .push(Document::decoded(format!("doc{i}.txt"), decoded));
     }
     if corpus.documents.is_empty() {
         return;

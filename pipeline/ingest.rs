@@ -1,7 +1,9 @@
 //! Ingest: find the `.txt` files of a corpus and decode them into [`Document`]s.
 //!
-//! UTF-8 is tried first; a file that is not valid UTF-8 is decoded as Windows-1252 (a
-//! superset of Latin-1 that every byte decodes under), and a UTF-16 file with a BOM is
+//! UTF-8 is tried first. A byte that is not UTF-8 is decoded as Windows-1252 (a superset
+//! of Latin-1 that every byte decodes under): the whole file when it holds no UTF-8 beyond
+//! ASCII, else only that byte, so that one stray curly quote pasted from a word processor
+//! does not turn every "’" of a UTF-8 article into "â€™". A UTF-16 file with a BOM is
 //! decoded as UTF-16. Binary files are skipped with a reason rather than fed to the
 //! analyzer as mojibake.
 
@@ -21,6 +23,27 @@ pub struct Document {
     pub text: String,
     /// The encoding the text was decoded from.
     pub encoding: &'static str,
+    /// In a UTF-8 file with bytes that are not UTF-8 ([`UTF_8_MIXED`]), the text offsets of
+    /// the characters decoded from those bytes (one Windows-1252 byte each), sorted; empty
+    /// otherwise.
+    pub fallback: Vec<usize>,
+}
+
+impl Document {
+    /// A document of UTF-8 text, as a UTF-8 file gives it.
+    pub fn utf8(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::decoded(id, Decoded::whole(text.into(), UTF_8))
+    }
+
+    /// A document of a file's text as [`decode`] read it.
+    pub fn decoded(id: impl Into<String>, decoded: Decoded) -> Self {
+        Self {
+            id: id.into(),
+            text: decoded.text,
+            encoding: decoded.encoding,
+            fallback: decoded.fallback,
+        }
+    }
 }
 
 /// A file that was found but not used, with the reason.
@@ -148,13 +171,13 @@ fn read_one(path: &Path, id: String, corpus: &mut Corpus) -> Result<()> {
         }
     };
     match decode(&bytes) {
-        Ok((text, _)) if text.trim().is_empty() => {
+        Ok(decoded) if decoded.text.trim().is_empty() => {
             corpus.skipped.push(SkippedFile {
                 path: path.display().to_string(),
                 reason: "empty or whitespace only".into(),
             });
         }
-        Ok((text, encoding)) => corpus.documents.push(Document { id, text, encoding }),
+        Ok(decoded) => corpus.documents.push(Document::decoded(id, decoded)),
         Err(reason) => corpus.skipped.push(SkippedFile {
             path: path.display().to_string(),
             reason,
@@ -186,9 +209,17 @@ impl SourceMap {
     pub fn of(document: &Document) -> Self {
         // What each character took in the file: the decoders used below map one Windows-1252
         // byte or one UTF-16 code unit (two for a surrogate pair) to one character.
-        let (start, width): (usize, fn(char) -> usize) = match document.encoding {
-            WINDOWS_1252 => (0, |_| 1),
-            UTF_16LE | UTF_16BE => (2, |c| 2 * c.len_utf16()),
+        let fallback = &document.fallback;
+        let (start, width): (usize, &dyn Fn(usize, char) -> usize) = match document.encoding {
+            WINDOWS_1252 => (0, &|_, _| 1),
+            UTF_16LE | UTF_16BE => (2, &|_, c| 2 * c.len_utf16()),
+            UTF_8_MIXED => (0, &|at, c| {
+                if fallback.binary_search(&at).is_ok() {
+                    1
+                } else {
+                    c.len_utf8()
+                }
+            }),
             // The BOM became three spaces: the text's bytes are the file's.
             UTF_8 | UTF_8_BOM => return Self::default(),
             other => {
@@ -201,7 +232,7 @@ impl SourceMap {
         let mut runs: Vec<Run> = Vec::new();
         let mut file = start;
         for (text, c) in document.text.char_indices() {
-            let (text_width, file_width) = (c.len_utf8(), width(c));
+            let (text_width, file_width) = (c.len_utf8(), width(text, c));
             if runs
                 .last()
                 .is_none_or(|r| (r.text_width, r.file_width) != (text_width, file_width))
@@ -250,16 +281,39 @@ pub const UTF_8_BOM: &str = "UTF-8 (BOM)";
 pub const UTF_16LE: &str = "UTF-16LE";
 /// UTF-16, big-endian, after its byte-order mark.
 pub const UTF_16BE: &str = "UTF-16BE";
-/// The fallback for bytes that are not UTF-8.
+/// The fallback for a file whose bytes are not UTF-8.
 pub const WINDOWS_1252: &str = "windows-1252";
+/// UTF-8 with some bytes that are not, each decoded as Windows-1252.
+pub const UTF_8_MIXED: &str = "UTF-8, with Windows-1252 for bytes that are not UTF-8";
+
+/// A file's text as [`decode`] read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// One of the encoding names above.
+    pub encoding: &'static str,
+    /// [`Document::fallback`].
+    pub fallback: Vec<usize>,
+}
+
+impl Decoded {
+    fn whole(text: String, encoding: &'static str) -> Self {
+        Self {
+            text,
+            encoding,
+            fallback: Vec::new(),
+        }
+    }
+}
 
 /// Decodes a file's bytes, or says why they are not text.
-pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
+pub fn decode(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         // The BOM becomes three spaces (trimmed off any paragraph) so that offsets in
         // the text stay offsets in the file.
         return match std::str::from_utf8(&bytes[3..]) {
-            Ok(s) => Ok((format!("   {s}"), UTF_8_BOM)),
+            Ok(s) => Ok(Decoded::whole(format!("   {s}"), UTF_8_BOM)),
             Err(_) => Err("invalid UTF-8 after its byte-order mark".into()),
         };
     }
@@ -274,17 +328,58 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), Strin
         } else {
             UTF_16LE
         };
-        return Ok((text.into_owned(), name));
+        return Ok(Decoded::whole(text.into_owned(), name));
     }
     if looks_binary(bytes) {
         return Err("binary (NUL or control bytes)".into());
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_owned(), UTF_8)),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok((text.into_owned(), WINDOWS_1252))
+        Ok(s) => Ok(Decoded::whole(s.to_owned(), UTF_8)),
+        Err(_) => Ok(utf8_with_fallback(bytes)),
+    }
+}
+
+/// Decodes the valid UTF-8 of `bytes` as UTF-8 and every other byte as Windows-1252, or
+/// the whole of them as Windows-1252 when no character beyond ASCII is valid UTF-8 (a
+/// Windows-1252 file, whose pairs of accented letters rarely happen to form UTF-8).
+/// encoding_rs decodes a whole file in one encoding or replaces bad bytes with U+FFFD; no
+/// crate found here mixes two, so the loop over `Utf8Error` is written out.
+fn utf8_with_fallback(bytes: &[u8]) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut fallback = Vec::new();
+    let mut rest = bytes;
+    let mut any_utf8 = false;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                any_utf8 |= !valid.is_ascii();
+                text.push_str(valid);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                // Checked by `from_utf8` up to `valid_up_to`.
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                any_utf8 |= !valid.is_ascii();
+                text.push_str(valid);
+                // One byte at a time: the next may start a valid character.
+                let (bad, after) = after.split_at(1);
+                fallback.push(text.len());
+                let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bad);
+                text.push_str(&c);
+                rest = after;
+            }
         }
+    }
+    if any_utf8 {
+        Decoded {
+            text,
+            encoding: UTF_8_MIXED,
+            fallback,
+        }
+    } else {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        Decoded::whole(text.into_owned(), WINDOWS_1252)
     }
 }
 
@@ -308,9 +403,33 @@ mod tests {
 
     #[test]
     fn invalid_utf8_falls_back_to_windows_1252() {
-        let (text, enc) = decode(b"caf\xe9 \x93quoted\x94").unwrap();
-        assert_eq!(text, "café “quoted”");
-        assert_eq!(enc, "windows-1252");
+        let d = decode(b"caf\xe9 \x93quoted\x94").unwrap();
+        assert_eq!(d.text, "café “quoted”");
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.fallback.is_empty());
+    }
+
+    /// One stray Windows-1252 quote in a UTF-8 file: the UTF-8 stays UTF-8 ("Russia’s", not
+    /// "Russiaâ€™s"), and only the stray byte is read as Windows-1252.
+    #[test]
+    fn a_stray_byte_in_utf8_is_read_alone_as_windows_1252() {
+        let mut bytes = "Russia’s war. A stray quote: ".as_bytes().to_vec();
+        bytes.push(0x93);
+        bytes.extend_from_slice(b"Moscow");
+        bytes.push(0x94);
+        bytes.extend_from_slice(" café".as_bytes());
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "Russia’s war. A stray quote: “Moscow” café");
+        assert_eq!(d.encoding, UTF_8_MIXED);
+        let open = d.text.find('“').unwrap();
+        let close = d.text.find('”').unwrap();
+        assert_eq!(d.fallback, vec![open, close]);
+        // A byte that cannot start UTF-8 right after a valid multi-byte character, and one
+        // at the very end (an unfinished sequence).
+        let d = decode(&[b'\xc3', b'\xa9', 0x80, b'x', 0xE2]).unwrap();
+        assert_eq!(d.text, "é€xâ");
+        // After "é" (2 bytes), and after "é€x" (2 + 3 + 1).
+        assert_eq!(d.fallback, vec![2, 6]);
     }
 
     #[test]
@@ -321,17 +440,12 @@ mod tests {
         }
         assert_eq!(
             decode(&bytes).unwrap(),
-            ("Hi there".to_string(), "UTF-16LE")
+            Decoded::whole("Hi there".to_string(), "UTF-16LE")
         );
     }
 
     fn document(bytes: &[u8]) -> Document {
-        let (text, encoding) = decode(bytes).unwrap();
-        Document {
-            id: "d.txt".into(),
-            text,
-            encoding,
-        }
+        Document::decoded("d.txt", decode(bytes).unwrap())
     }
 
     /// Every character boundary of the text maps to the file offset where that character's
@@ -369,6 +483,23 @@ mod tests {
         assert_eq!(got, expected);
         assert_eq!(map.file_offset(d.text.len()), bytes.len());
 
+        // UTF-8 with stray bytes: their one byte each, the UTF-8's own width elsewhere.
+        let mut bytes = "é ".as_bytes().to_vec();
+        bytes.push(0x93);
+        bytes.extend_from_slice("q’".as_bytes());
+        bytes.push(0x94);
+        let d = document(&bytes);
+        assert_eq!(d.encoding, UTF_8_MIXED);
+        let map = SourceMap::of(&d);
+        let got: Vec<usize> = d
+            .text
+            .char_indices()
+            .map(|(at, _)| map.file_offset(at))
+            .collect();
+        // é (2 bytes), space, 0x93, q, ’ (3 bytes), 0x94.
+        assert_eq!(got, vec![0, 2, 3, 4, 5, 8]);
+        assert_eq!(map.file_offset(d.text.len()), bytes.len());
+
         // UTF-8, with or without a BOM: the identity.
         for bytes in [&b"plain text"[..], b"\xEF\xBB\xBFwith a BOM"] {
             let d = document(bytes);
@@ -379,9 +510,9 @@ mod tests {
 
     #[test]
     fn a_utf8_bom_keeps_file_offsets() {
-        let (text, enc) = decode(b"\xEF\xBB\xBFHello").unwrap();
-        assert_eq!(&text[3..], "Hello");
-        assert_eq!(enc, "UTF-8 (BOM)");
+        let d = decode(b"\xEF\xBB\xBFHello").unwrap();
+        assert_eq!(&d.text[3..], "Hello");
+        assert_eq!(d.encoding, "UTF-8 (BOM)");
     }
 
     #[test]

@@ -183,9 +183,20 @@ fn boilerplate(path: &Option<PathBuf>) -> anyhow::Result<Boilerplate> {
     })
 }
 
-fn warn_skipped(skipped: &[thematic::SkippedFile]) {
-    for s in skipped {
+/// Files skipped, and UTF-8 files with bytes that are not (read as Windows-1252): the
+/// user may want to fix the file rather than trust one character's guess.
+fn warn_corpus(corpus: &thematic::Corpus) {
+    for s in &corpus.skipped {
         eprintln!("warning: skipped {}: {}", s.path, s.reason);
+    }
+    for d in corpus.documents.iter().filter(|d| !d.fallback.is_empty()) {
+        let first = thematic::SourceMap::of(d).file_offset(d.fallback[0]);
+        let n = d.fallback.len();
+        eprintln!(
+            "warning: {}: {n} byte{} not UTF-8 (the first at byte {first}), read as Windows-1252",
+            d.id,
+            if n == 1 { " is" } else { "s are" }
+        );
     }
 }
 
@@ -271,7 +282,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         remove_stale_temp_files(dir);
     }
     let corpus = read_corpus(&corpus_paths)?;
-    warn_skipped(&corpus.skipped);
+    warn_corpus(&corpus);
     let bars = Bars::default();
     let progress: &dyn Progress = if args.quiet || !std::io::stderr().is_terminal() {
         &Silent
@@ -324,7 +335,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
     remove_stale_temp_files(&args.out);
     let corpus = read_corpus(&args.paths)?;
-    warn_skipped(&corpus.skipped);
+    warn_corpus(&corpus);
     let result = thematic::classify(&corpus, &std::sync::Arc::new(model), &rules)?;
     let info = RunInfo {
         command: "classify".into(),

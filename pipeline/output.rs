@@ -100,6 +100,13 @@ pub struct DocumentInfo {
     pub encoding: &'static str,
     /// Size of the file in bytes (what every offset of the outputs indexes).
     pub bytes: usize,
+    /// In a UTF-8 file, how many bytes were not UTF-8 and were read as Windows-1252.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_utf8_bytes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl DocumentInfo {
@@ -112,6 +119,7 @@ impl DocumentInfo {
                 id: d.id.clone(),
                 encoding: d.encoding,
                 bytes: crate::ingest::SourceMap::of(d).file_offset(d.text.len()),
+                not_utf8_bytes: d.fallback.len(),
             })
             .collect()
     }

@@ -775,11 +775,7 @@ mod tests {
             .map(|i| format!("Paragraph {i} about ferries, harbours and piers number {i}.\n\n"))
             .collect();
         Corpus {
-            documents: vec![Document {
-                id: "a.txt".into(),
-                text,
-                encoding: "UTF-8",
-            }],
+            documents: vec![Document::utf8("a.txt", text)],
             skipped: Vec::new(),
         }
     }

@@ -590,11 +590,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document {
-        Document {
-            id: "t.txt".into(),
-            text: text.into(),
-            encoding: "UTF-8",
-        }
+        Document::utf8("t.txt", text)
     }
 
     #[test]

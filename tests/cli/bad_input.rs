@@ -371,15 +371,29 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
     {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
-    let files: [(&str, &[u8]); 5] = [
+    // UTF-8 with one pasted Windows-1252 quote pair: only those two bytes are Windows-1252.
+    let mut mixed = "The ferry’s timetable changed in Åland.\n\nThe captain called it "
+        .as_bytes()
+        .to_vec();
+    mixed.extend_from_slice(b"\x93temporary\x94.");
+    let files: [(&str, &[u8]); 6] = [
         ("latin1.txt", b"The caf\xe9 on the square served cr\xeape and \x93strong\x94 coffee.\n\nIts owner, Ren\xe9, opened at dawn.\n\nIts owner, Ren\xe9, opened at dawn."),
         ("utf16.txt", &utf16),
         ("bom.txt", "\u{feff}A byte-order mark starts this file about lighthouse keepers.\n\nKeepers trimmed the lamp wicks nightly.".as_bytes()),
         ("crlf.txt", b"Windows line endings end these lines about tides.\r\n\r\nThe tide tables were printed weekly.\r\n"),
         ("cr.txt", b"Old Mac line endings separate these lines about sails.\r\rSailmakers worked in the loft.\r"),
+        ("mixed.txt", &mixed),
     ];
     let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "3"]);
-    outcome.success();
+    let outcome = outcome.success();
+    // "The ferry’s ... called it " is 66 bytes of UTF-8.
+    assert!(
+        outcome.stderr.contains(
+            "warning: mixed.txt: 2 bytes are not UTF-8 (the first at byte 66), read as Windows-1252"
+        ),
+        "{}",
+        outcome.stderr
+    );
     let passages = dirs.passages();
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     for expected in [
@@ -388,6 +402,8 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
         "A byte-order mark starts this file about lighthouse keepers.",
         "The tide tables were printed weekly.",
         "Sailmakers worked in the loft.",
+        "The ferry’s timetable changed in Åland.",
+        "The captain called it “temporary”.",
     ] {
         assert!(
             texts.contains(&expected),
@@ -405,6 +421,15 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
                     0x93 => '“',
                     0x94 => '”',
                     b => char::from(b), // Latin-1 agrees with Windows-1252 here
+                })
+                .collect(),
+            // The two quote bytes, and UTF-8 between them.
+            "mixed.txt" => bytes
+                .split_inclusive(|&b| b == 0x93 || b == 0x94)
+                .flat_map(|part| match part.split_last() {
+                    Some((0x93, head)) => [std::str::from_utf8(head).unwrap(), "“"],
+                    Some((0x94, head)) => [std::str::from_utf8(head).unwrap(), "”"],
+                    _ => [std::str::from_utf8(part).unwrap(), ""],
                 })
                 .collect(),
             "utf16.txt" => char::decode_utf16(
@@ -461,6 +486,19 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
     assert_same("latin1 encoding", "windows-1252", &encodings["latin1.txt"]);
     assert_same("utf16 encoding", "UTF-16LE", &encodings["utf16.txt"]);
     assert_same("bom encoding", "UTF-8 (BOM)", &encodings["bom.txt"]);
+    assert_same(
+        "mixed encoding",
+        "UTF-8, with Windows-1252 for bytes that are not UTF-8",
+        &encodings["mixed.txt"],
+    );
+    let mixed = (run["documents"].as_array().unwrap().iter())
+        .find(|d| d["id"] == "mixed.txt")
+        .unwrap();
+    assert_same(
+        "mixed.txt bytes not UTF-8",
+        &serde_json::json!(2),
+        &mixed["not_utf8_bytes"],
+    );
 }
 
 #[test]

@@ -218,11 +218,7 @@ fn corpus_of(texts: Vec<String>) -> Corpus {
         documents: texts
             .into_iter()
             .enumerate()
-            .map(|(i, text)| Document {
-                id: format!("d{i:02}.txt"),
-                text,
-                encoding: "UTF-8",
-            })
+            .map(|(i, text)| Document::utf8(format!("d{i:02}.txt"), text))
             .collect(),
         skipped: Vec::new(),
     }
