@@ -40,6 +40,20 @@ pub fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
+/// Creates the output folder `dir` and proves that a file can be written in it, by writing
+/// and removing a temporary file, and clears temporary files a killed run left there: a
+/// run finds out that it cannot write its outputs before the fit, not after it.
+pub fn prepare_output_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(write_error(dir))?;
+    remove_stale_temp_files(dir);
+    // Removed when dropped.
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(write_error(dir))?;
+    Ok(())
+}
+
 /// Reads a UTF-8 text file (a settings or labels file), naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|cause| Error::Read {

@@ -36,13 +36,13 @@ pub use crate::cluster::{ClusterSettings, FittedClusters, KScore, DEFAULT_K};
 pub use crate::error::{Error, Result};
 pub use crate::evaluate::{evaluate, ClassScore, Evaluation};
 pub use crate::evidence::{split_extra, Evidence, EvidencePhrases, EvidenceTerms, Space};
-pub use crate::fsio::remove_stale_temp_files;
+pub use crate::fsio::{prepare_output_dir, remove_stale_temp_files};
 pub use crate::ingest::{
     decode, read_corpus, Corpus, Decoded, Document, SkippedFile, SourceMap, UTF_16BE, UTF_16LE,
     UTF_8, UTF_8_BOM, UTF_8_MIXED, WINDOWS_1252,
 };
 pub use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
-pub use crate::output::{withdraw_record, write_outputs, DocumentInfo, RunInfo};
+pub use crate::output::{withdraw_record, write_outputs, DocumentInfo, RunInfo, OUTPUT_FILES};
 pub use crate::reduce::{FittedReduction, ReductionSettings};
 pub use crate::report::render_report;
 pub use crate::run::{

@@ -5,12 +5,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use thematic::{
-    draw_charts, evaluate, fit_with_progress, read_corpus, remove_stale_temp_files,
-    withdraw_record, write_outputs, Boilerplate, DocFreq, DocumentInfo, Progress, RunInfo,
-    RunSettings, Silent, ThemeModel, ThemesFile, Unit,
+    draw_charts, evaluate, fit_with_progress, prepare_output_dir, read_corpus, withdraw_record,
+    write_outputs, Boilerplate, DocFreq, DocumentInfo, Progress, RunInfo, RunSettings, Silent,
+    ThemeModel, ThemesFile, Unit, OUTPUT_FILES,
 };
 
 #[derive(Parser)]
@@ -176,6 +175,76 @@ fn default_path(path: &Path) -> PathBuf {
     }
 }
 
+/// A path as the file system resolves it, whether or not the file exists yet (its folder
+/// does): two spellings of one file compare equal.
+fn resolved(path: &Path) -> PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).unwrap_or_default();
+    dir.join(path.file_name().unwrap_or_default())
+}
+
+/// The model is written over whatever `--model` names, so it must name none of the run's
+/// other outputs (`--model out/themes.json`) or inputs (`--model themes.toml`), which it
+/// would silently replace.
+fn check_model_path(
+    model: &Path,
+    out: &Path,
+    plots: Option<&Path>,
+    inputs: &[(&str, Option<&Path>)],
+    corpus: &[PathBuf],
+) -> anyhow::Result<()> {
+    let at = resolved(model);
+    if model.is_dir() {
+        anyhow::bail!(
+            "--model {} is a folder; give the model file's path",
+            model.display()
+        );
+    }
+    if let Some(name) = OUTPUT_FILES.iter().find(|&&n| resolved(&out.join(n)) == at) {
+        anyhow::bail!(
+            "--model {} is also the run's {name} in --out {}; give the model another path",
+            model.display(),
+            out.display()
+        );
+    }
+    let chart = |ext: &str| {
+        model
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    if plots.is_some_and(|p| resolved(&p.join("x")).parent() == at.parent())
+        && (chart("png") || chart("svg"))
+    {
+        anyhow::bail!(
+            "--model {} is in the charts folder with a chart's extension; give the model another path",
+            model.display()
+        );
+    }
+    for (flag, input) in inputs {
+        if input.is_some_and(|p| resolved(p) == at) {
+            anyhow::bail!(
+                "--model {} is the file given to {flag}; give the model another path",
+                model.display()
+            );
+        }
+    }
+    // A model saved among the articles as a .txt file would be read as one next time.
+    let is_txt = model
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    for root in corpus {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if at == root || (is_txt && at.starts_with(&root)) {
+            anyhow::bail!(
+                "--model {} is in the corpus {}; give the model another path",
+                model.display(),
+                root.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn boilerplate(path: &Option<PathBuf>) -> anyhow::Result<Boilerplate> {
     Ok(match path {
         Some(p) => Boilerplate::from_file(p)?,
@@ -277,10 +346,13 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .into_iter()
         .flatten()
     {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-        remove_stale_temp_files(dir);
+        prepare_output_dir(dir)?;
     }
+    let inputs = [
+        ("--themes", themes_file.as_deref()),
+        ("--boilerplate", args.boilerplate.as_deref()),
+    ];
+    check_model_path(&args.model, &args.out, plots_dir, &inputs, &corpus_paths)?;
     let corpus = read_corpus(&corpus_paths)?;
     warn_corpus(&corpus);
     let bars = Bars::default();
@@ -331,9 +403,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     let model = ThemeModel::load(&args.model)?;
     let rules = boilerplate(&args.boilerplate)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
-    remove_stale_temp_files(&args.out);
+    prepare_output_dir(&args.out)?;
     let corpus = read_corpus(&args.paths)?;
     warn_corpus(&corpus);
     let result = thematic::classify(&corpus, &std::sync::Arc::new(model), &rules)?;

@@ -23,6 +23,22 @@ const RUN_JSON: &str = "run.json";
 /// The HTML report, an output of `run` only.
 const REPORT_HTML: &str = "report.html";
 
+const PASSAGES_JSONL: &str = "passages.jsonl";
+const DROPPED_JSONL: &str = "dropped.jsonl";
+const THEMES_JSON: &str = "themes.json";
+const DOCUMENTS_CSV: &str = "documents.csv";
+
+/// Every file [`write_outputs`] may write into its folder, so that another output (the
+/// model) can be kept from taking one's name.
+pub const OUTPUT_FILES: [&str; 6] = [
+    PASSAGES_JSONL,
+    DROPPED_JSONL,
+    THEMES_JSON,
+    DOCUMENTS_CSV,
+    REPORT_HTML,
+    RUN_JSON,
+];
+
 /// Four decimals are plenty for a reader and keep the files stable and small.
 fn round(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
@@ -232,7 +248,7 @@ pub fn write_outputs(
     let model = &result.model;
     let mut staged = Vec::new();
     staged.push(stage_jsonl(
-        &out.join("passages.jsonl"),
+        &out.join(PASSAGES_JSONL),
         result
             .passages
             .iter()
@@ -261,7 +277,7 @@ pub fn write_outputs(
     )?);
 
     staged.push(stage_jsonl(
-        &out.join("dropped.jsonl"),
+        &out.join(DROPPED_JSONL),
         result.dropped.iter().map(|d| {
             let file = &result.sources[d.doc];
             let span = file.file_range(d.start..d.end);
@@ -312,7 +328,7 @@ pub fn write_outputs(
         topic_diversity: result.quality.as_ref().map(|q| round(q.diversity)),
     };
     let themes_json = serde_json::to_vec_pretty(&themes).expect("plain structs serialize");
-    staged.push(fsio::stage(&out.join("themes.json"), |w| {
+    staged.push(fsio::stage(&out.join(THEMES_JSON), |w| {
         w.write_all(&themes_json)
     })?);
 
@@ -321,7 +337,7 @@ pub fn write_outputs(
     header.extend(model.themes.iter().map(|t| t.name.clone()));
     header.push("other".into());
     let csv_error = |e: csv::Error| Error::Write {
-        path: out.join("documents.csv"),
+        path: out.join(DOCUMENTS_CSV),
         cause: std::io::Error::other(e),
     };
     csv.write_record(&header).map_err(csv_error)?;
@@ -342,7 +358,7 @@ pub fn write_outputs(
     let csv_bytes = csv
         .into_inner()
         .map_err(|e| csv_error(e.into_error().into()))?;
-    staged.push(fsio::stage(&out.join("documents.csv"), |w| {
+    staged.push(fsio::stage(&out.join(DOCUMENTS_CSV), |w| {
         w.write_all(&csv_bytes)
     })?);
 

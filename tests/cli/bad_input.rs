@@ -904,3 +904,74 @@ fn a_full_disk_fails_cleanly_naming_the_file() {
     }
     let _ = std::process::Command::new("umount").arg(&mount).status();
 }
+
+/// `--model` is written over whatever it names: the run refuses, before the fit, a path
+/// that is another output of the run, one of its inputs, or a folder, and writes nothing.
+#[test]
+fn the_model_may_not_take_the_path_of_another_output_or_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("a.txt"), PROSE);
+    let themes = tmp.path().join("th.toml");
+    std::fs::copy(seed_themes(), &themes).unwrap();
+    let themes_before = std::fs::read(&themes).unwrap();
+    let mut dirs = RunDirs::new(tmp.path());
+    let cases = [
+        (dirs.out.join("themes.json"), "themes.json"),
+        (themes.clone(), "--themes"),
+        (corpus.clone(), "is a folder"),
+        (corpus.join("model.txt"), "in the corpus"),
+    ];
+    for (model, says) in cases {
+        dirs.model = model;
+        let outcome = run_fast(&dirs, &corpus, themes.to_str().unwrap(), &[]);
+        let stderr = outcome.failure();
+        assert_contains("names --model", "--model", stderr);
+        assert_contains("says why", says, stderr);
+        assert!(
+            !dirs.out.join("passages.jsonl").exists() && !dirs.out.join("themes.json").exists(),
+            "{says}: nothing is written"
+        );
+    }
+    assert_same(
+        "the themes file is left alone",
+        &themes_before,
+        &std::fs::read(&themes).unwrap(),
+    );
+    assert!(!corpus.join("model.txt").exists());
+    // A model beside the outputs under a name of its own is fine.
+    dirs.model = dirs.out.join("model.json");
+    run_fast(&dirs, &corpus, "none", &["--k", "2"]).success();
+    assert!(dirs.model.exists() && dirs.out.join("themes.json").exists());
+}
+
+/// An output folder that cannot be written is found before the fit: neither the model
+/// nor any chart of the failed run is left behind.
+#[test]
+fn an_output_folder_that_cannot_be_written_fails_before_anything_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("a.txt"), PROSE);
+    let mut dirs = RunDirs::new(tmp.path());
+    // A file where the folder should be.
+    dirs.out = tmp.path().join("taken");
+    write(&dirs.out, "not a folder");
+    let outcome = dirs.run(&corpus, &["--themes", "none", "--k", "2"]);
+    assert_contains("names the folder", &shown(&dirs.out), outcome.failure());
+    assert!(!dirs.model.exists(), "no model of the failed run");
+    assert!(!dirs.plots.exists(), "no charts of the failed run");
+    // A folder without write permission (root writes anyway: then the run succeeds).
+    dirs.out = tmp.path().join("read-only");
+    std::fs::create_dir(&dirs.out).unwrap();
+    std::fs::set_permissions(&dirs.out, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let writable = std::fs::write(dirs.out.join("probe"), "x").is_ok();
+    let outcome = dirs.run(&corpus, &["--themes", "none", "--k", "2"]);
+    if writable {
+        outcome.success();
+    } else {
+        assert_contains("names the folder", &shown(&dirs.out), outcome.failure());
+        assert!(!dirs.model.exists(), "no model of the failed run");
+        assert!(!dirs.plots.exists(), "no charts of the failed run");
+    }
+}
