@@ -369,7 +369,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         command: "run".into(),
         corpus: corpus_paths,
         themes_file,
+        boilerplate_file: args.boilerplate.clone(),
         model_file: args.model.clone(),
+        plots: plots_dir.map(Path::to_path_buf),
         // The settings as fitted: the analyzer with the themes file's aliases.
         settings: Some(RunSettings {
             analyzer: result.model.analyzer.clone(),
@@ -383,8 +385,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if !args.no_charts {
         draw_charts(&result, &args.plots)?;
     }
-    let plots = (!args.no_charts).then_some(args.plots.as_path());
-    let report = thematic::render_report(&result, &info, plots);
+    let report = thematic::render_report(&result, &info, plots_dir);
     // Last, so that once run.json (the outputs' commit record) names this run again, the
     // model and charts it points to are this run's too.
     write_outputs(&result, &info, Some(&report), &args.out)?;
@@ -411,7 +412,9 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         command: "classify".into(),
         corpus: args.paths.clone(),
         themes_file: None,
+        boilerplate_file: args.boilerplate.clone(),
         model_file: args.model.clone(),
+        plots: None,
         settings: None,
         skipped: corpus.skipped.clone(),
         documents: DocumentInfo::of(&corpus),

@@ -97,8 +97,13 @@ pub struct RunInfo {
     pub corpus: Vec<PathBuf>,
     /// The themes file, if any.
     pub themes_file: Option<PathBuf>,
+    /// The boilerplate rules file, if not the built-in rules.
+    pub boilerplate_file: Option<PathBuf>,
     /// The model file written or read.
     pub model_file: PathBuf,
+    /// The folder the charts were drawn into; none with `--no-charts` (and for
+    /// `classify`), when any charts there are an earlier run's.
+    pub plots: Option<PathBuf>,
     /// The settings of the fit (for `classify`, of the model's fit are in the model).
     pub settings: Option<RunSettings>,
     /// Files skipped at ingest.

@@ -46,6 +46,18 @@ fn run_on_the_seeds_writes_consistent_outputs_and_charts() {
         dirs.model.display()
     );
     check_charts(&dirs);
+    // The library's list of outputs, which keeps --model off their names, is this one.
+    assert_same(
+        "OUTPUT_FILES",
+        &OUTPUTS.iter().collect::<BTreeSet<_>>(),
+        &thematic::OUTPUT_FILES.iter().collect::<BTreeSet<_>>(),
+    );
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert_same(
+        "run.json plots",
+        &serde_json::json!(dirs.plots.to_str().unwrap()),
+        &run["plots"],
+    );
 
     let themes = dirs.themes();
     let passages = dirs.passages();
@@ -386,6 +398,12 @@ fn themes_none_gives_k_discovered_themes() {
         &["--themes", "none", "--k", "4", "--no-charts"],
     )
     .success();
+    let run: serde_json::Value = read_json(&dirs.out.join("run.json"));
+    assert_same(
+        "run.json plots with --no-charts",
+        &serde_json::Value::Null,
+        &run["plots"],
+    );
     let themes = dirs.themes();
     assert_same("themes with --k 4", &4, &themes.themes.len());
     for t in &themes.themes {
