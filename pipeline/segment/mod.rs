@@ -231,17 +231,27 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
         }
         let start = line_start + (line.len() - line.trim_start().len());
         let end = start + trimmed.len();
-        let continues = !starts_item(trimmed)
-            && previous.is_some_and(|before| {
-                let first_word = trimmed.split_whitespace().next().unwrap_or_default();
-                trimmed.chars().next().is_some_and(char::is_lowercase)
-                    || width.is_some_and(|w| {
-                        let chars = before.chars().count();
-                        chars <= w
-                            && (chars + 1 + first_word.chars().count() > w
-                                || (chars + WRAP_SLACK >= w && !ends_sentence(before)))
-                    })
-            });
+        // A spaced en or em dash is punctuation inside a sentence as often as it is a list
+        // marker ("Kabir Taneja, a fellow at the Observer Research Foundation – a think
+        // tank – told ..."): in hard-wrapped text, where the line before breaks off
+        // mid-sentence, it goes on that sentence.
+        let dash = trimmed.starts_with("– ") || trimmed.starts_with("— ");
+        let continues = previous.is_some_and(|before| {
+            let chars = before.chars().count();
+            let mid_sentence = width
+                .is_some_and(|w| chars <= w && chars + WRAP_SLACK >= w && !ends_sentence(before));
+            let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+            let did_not_fit =
+                width.is_some_and(|w| chars <= w && chars + 1 + first_word.chars().count() > w);
+            if dash {
+                mid_sentence
+            } else {
+                !starts_item(trimmed)
+                    && (trimmed.chars().next().is_some_and(char::is_lowercase)
+                        || mid_sentence
+                        || did_not_fit)
+            }
+        });
         match spans.last_mut() {
             Some(last) if continues => last.1 = end,
             _ => spans.push((start, end)),
@@ -678,6 +688,21 @@ mod tests {
             .collect();
         assert_eq!(items.len(), 4, "{items:?}");
         assert_eq!(items[3], "2. a numbered one");
+
+        // A spaced dash that the wrapping put at the start of a line goes on the sentence;
+        // after a line that ends one, it starts an item.
+        let dashes = "Kabir Taneja, a fellow at the Strategic Studies Programme of the\n\
+            Observer Research Foundation – a think tank based in New Delhi, India\n\
+            – told Al Jazeera that Russia is seen by ISIL and its affiliates as\n\
+            a crusading power against Muslims, he said on Friday in an interview.\n\
+            – A list item after a whole sentence.\n";
+        let parts: Vec<&str> = paragraph_spans(dashes)
+            .iter()
+            .map(|&(s, e)| &dashes[s..e])
+            .collect();
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert!(parts[0].ends_with("in an interview."), "{parts:?}");
+        assert_eq!(parts[1], "– A list item after a whole sentence.");
     }
 
     #[test]
