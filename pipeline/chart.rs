@@ -18,8 +18,9 @@ use crate::fsio::write_atomic;
 use crate::output::document_shares;
 use crate::run::RunResult;
 
-/// Tableau 10, colour-blind-friendlier than plotters' defaults; `other` is grey.
-const PALETTE: [RGBColor; 10] = [
+/// Tableau 10, colour-blind-friendlier than plotters' defaults, then a darker shade of
+/// each for themes 11 to 20; `other` is grey.
+const PALETTE: [RGBColor; 20] = [
     RGBColor(78, 121, 167),
     RGBColor(242, 142, 43),
     RGBColor(225, 87, 89),
@@ -30,13 +31,37 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(255, 157, 167),
     RGBColor(156, 117, 95),
     RGBColor(23, 190, 207),
+    RGBColor(31, 71, 136),
+    RGBColor(180, 95, 6),
+    RGBColor(140, 30, 40),
+    RGBColor(40, 110, 105),
+    RGBColor(40, 100, 35),
+    RGBColor(150, 120, 20),
+    RGBColor(100, 60, 110),
+    RGBColor(200, 80, 130),
+    RGBColor(90, 60, 40),
+    RGBColor(0, 110, 130),
 ];
 const OTHER_COLOUR: RGBColor = RGBColor(186, 176, 172);
 const FONT: &str = "sans-serif";
 
-/// The colour of a theme (`None` = `other`).
+/// The colour of a theme (`None` = `other`): the palette's, then hues a golden angle
+/// apart, so that no two themes of a run share a colour however many there are.
 pub fn theme_colour(theme: Option<usize>) -> RGBColor {
-    theme.map_or(OTHER_COLOUR, |t| PALETTE[t % PALETTE.len()])
+    match theme {
+        None => OTHER_COLOUR,
+        Some(t) if t < PALETTE.len() => PALETTE[t],
+        Some(t) => {
+            let hue = ((t - PALETTE.len()) as f64 * 0.381_966).fract();
+            let (r, g, b) = HSLColor(hue, 0.6, 0.42).rgb();
+            RGBColor(r, g, b)
+        }
+    }
+}
+
+/// The height a legend of `entries` rows needs ([`legend`]).
+fn legend_height(entries: usize) -> u32 {
+    40 + 24 * entries as u32 + 20
 }
 
 fn register_font() {
@@ -586,10 +611,11 @@ fn choosing_k_chart<DB: DrawingBackend>(root: &Draw<DB>, result: &RunResult) -> 
 pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let docs = result.doc_ids.len().min(MAX_DOCUMENTS) as u32;
+    let legend = legend_height(result.model.themes.len() + 1);
     files.extend(render!(
         dir,
         "document_shares",
-        (1250, 110 + 44 * docs),
+        (1250, (110 + 44 * docs).max(legend)),
         document_shares_chart,
         result
     ));
@@ -612,7 +638,7 @@ pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     files.extend(render!(
         dir,
         "passage_map",
-        (1250, 800),
+        (1250, 800.max(legend)),
         passage_map_chart,
         result
     ));
@@ -643,4 +669,19 @@ pub fn draw_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         ));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_of_a_run_has_its_own_colour() {
+        let colours: Vec<RGBColor> = (0..200).map(Some).chain([None]).map(theme_colour).collect();
+        for (i, a) in colours.iter().enumerate() {
+            for b in &colours[i + 1..] {
+                assert_ne!(a, b, "colour {i} repeats");
+            }
+        }
+    }
 }
