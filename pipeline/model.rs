@@ -231,56 +231,91 @@ impl ThemeModel {
             model.tfidf.vocabulary.clone(),
             model.tfidf.idf.clone(),
         );
-        let consistent = model.tfidf.vocabulary.len() == model.tfidf.idf.len()
-            && model.display.len() == model.tfidf.vocabulary.len()
-            && model.reduction.components.nrows() == model.tfidf.vocabulary.len()
-            && model.clusters.centroids.ncols() == model.reduction.dimensions()
-            && model.anchors.ncols() == model.reduction.dimensions()
-            && model.cluster_theme.len() == model.clusters.centroids.nrows()
-            && model
-                .cluster_theme
-                .iter()
-                .flatten()
-                .all(|&t| model.anchors.nrows() <= t && t < model.themes.len())
-            && model.theme_terms.len() == model.themes.len()
-            && model.anchors.nrows() == model.clusters.n_seeded
-            && model.evidence.seeds.len() == model.anchors.nrows()
-            && model.evidence.implies_focus.len() == model.evidence.seeds.len()
-            && model
-                .evidence
-                .seeds
-                .iter()
-                .chain([
-                    &model.evidence.focus,
-                    &model.evidence.exclude,
-                    &model.evidence.others,
-                ])
-                .flatten()
-                // An empty phrase would match every sentence.
-                .all(|p| {
-                    !p.is_empty()
-                        && p.iter().all(|&c| {
-                            (c as usize) < model.tfidf.vocabulary.len() + model.evidence.extra.len()
-                        })
-                })
-            && model.evidence.extra.windows(2).all(|w| w[0] < w[1])
-            && (model.evidence.stress.iter())
-                .chain(&model.evidence.stress_after)
-                .chain(&model.evidence.records)
-                .chain(&model.evidence.yardsticks)
-                .all(|m| m.unicode_words().next().is_some())
-            && model
-                .evidence
-                .extra
-                .iter()
-                .all(|w| model.tfidf.vocabulary.binary_search(w).is_err())
-            && model.clusters.n_seeded <= model.themes.len()
-            && model.clusters.n_seeded <= model.clusters.centroids.nrows()
-            && model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]);
-        if !consistent {
-            return Err(error(
-                "inconsistent shapes between the model's parts".into(),
-            ));
+        let vocabulary = model.tfidf.vocabulary.len();
+        let dimensions = model.reduction.dimensions();
+        let evidence = &model.evidence;
+        let mut names = std::collections::HashSet::new();
+        // What a sound model has, as the error says it, and whether this one has it.
+        let checks = [
+            (
+                "a sorted vocabulary without repeats",
+                model.tfidf.vocabulary.windows(2).all(|w| w[0] < w[1]),
+            ),
+            (
+                "one idf per vocabulary term, each finite and at least 1",
+                model.tfidf.idf.len() == vocabulary
+                    && model.tfidf.idf.iter().all(|x| x.is_finite() && *x >= 1.0),
+            ),
+            (
+                "one display form per vocabulary term",
+                model.display.len() == vocabulary,
+            ),
+            (
+                "one finite row of the reduction per vocabulary term",
+                model.reduction.components.nrows() == vocabulary
+                    && model.reduction.components.iter().all(|x| x.is_finite()),
+            ),
+            (
+                "finite centroids and seed vectors of the reduction's dimensions",
+                model.clusters.centroids.ncols() == dimensions
+                    && model.anchors.ncols() == dimensions
+                    && model.clusters.centroids.iter().all(|x| x.is_finite())
+                    && model.anchors.iter().all(|x| x.is_finite()),
+            ),
+            (
+                "one seed vector per seeded cluster, and no more seeded clusters than themes or clusters",
+                model.anchors.nrows() == model.clusters.n_seeded
+                    && model.clusters.n_seeded <= model.themes.len()
+                    && model.clusters.n_seeded <= model.clusters.centroids.nrows(),
+            ),
+            (
+                "one theme or none per cluster, each a discovered theme",
+                model.cluster_theme.len() == model.clusters.centroids.nrows()
+                    && (model.cluster_theme.iter().flatten())
+                        .all(|&t| model.anchors.nrows() <= t && t < model.themes.len()),
+            ),
+            (
+                "top terms for every theme, and no theme name twice",
+                model.theme_terms.len() == model.themes.len()
+                    && model.themes.iter().all(|t| names.insert(t.name.as_str())),
+            ),
+            (
+                "thresholds in [0, 1] and at least one top term",
+                model.settings.validate().is_ok(),
+            ),
+            (
+                "seed terms and an implies_focus flag for every named theme",
+                evidence.seeds.len() == model.anchors.nrows()
+                    && evidence.implies_focus.len() == evidence.seeds.len(),
+            ),
+            (
+                "words in every evidence phrase, each a vocabulary term or an extra word",
+                (evidence.seeds.iter())
+                    .chain([&evidence.focus, &evidence.exclude, &evidence.others])
+                    .flatten()
+                    // An empty phrase would match every sentence.
+                    .all(|p| {
+                        !p.is_empty()
+                            && p.iter().all(|&c| (c as usize) < vocabulary + evidence.extra.len())
+                    }),
+            ),
+            (
+                "sorted extra words, none of them in the vocabulary",
+                evidence.extra.windows(2).all(|w| w[0] < w[1])
+                    && (evidence.extra.iter())
+                        .all(|w| model.tfidf.vocabulary.binary_search(w).is_err()),
+            ),
+            (
+                "a word in every marker of stress or of a record",
+                (evidence.stress.iter())
+                    .chain(&evidence.stress_after)
+                    .chain(&evidence.records)
+                    .chain(&evidence.yardsticks)
+                    .all(|m| m.unicode_words().next().is_some()),
+            ),
+        ];
+        if let Some((expected, _)) = checks.iter().find(|(_, holds)| !holds) {
+            return Err(error(format!("inconsistent parts: expected {expected}")));
         }
         // Its analyzer must be one this build can make (a known Snowball language...).
         model

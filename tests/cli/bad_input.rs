@@ -255,20 +255,56 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
     );
 
     // An empty phrase among the evidence terms would match (or exclude) every sentence;
-    // a theme without its implied-focus flag would panic.
-    for (key, broken) in [
-        ("exclude", serde_json::json!([[]])),
-        ("others", serde_json::json!([[]])),
-        ("implies_focus", serde_json::json!([true])),
-    ] {
+    // a theme without its implied-focus flag would panic; a threshold out of range, a
+    // theme name given twice, a negative idf or an unsorted vocabulary would give wrong
+    // themes without a word. Each error says which part is wrong.
+    let edits: [(&str, fn(&mut serde_json::Value), &str); 7] = [
+        (
+            "exclude",
+            |m| m["evidence"]["exclude"] = serde_json::json!([[]]),
+            "evidence phrase",
+        ),
+        (
+            "others",
+            |m| m["evidence"]["others"] = serde_json::json!([[]]),
+            "evidence phrase",
+        ),
+        (
+            "implies_focus",
+            |m| m["evidence"]["implies_focus"] = serde_json::json!([true]),
+            "implies_focus",
+        ),
+        (
+            "threshold",
+            |m| m["settings"]["named_threshold"] = serde_json::json!(5.0),
+            "thresholds",
+        ),
+        (
+            "names",
+            |m| m["themes"][1]["name"] = m["themes"][0]["name"].clone(),
+            "theme name twice",
+        ),
+        (
+            "idf",
+            |m| m["tfidf"]["idf"][0] = serde_json::json!(-1e308),
+            "idf",
+        ),
+        (
+            "vocabulary",
+            |m| m["tfidf"]["vocabulary"].as_array_mut().unwrap().swap(0, 1),
+            "sorted vocabulary",
+        ),
+    ];
+    for (key, edit, says) in edits {
         let mut value: serde_json::Value = serde_json::from_str(&model).unwrap();
-        value["evidence"][key] = broken;
+        edit(&mut value);
         let bad = tmp.path().join(format!("bad_{key}.json"));
         write(&bad, serde_json::to_vec(&value).unwrap());
         let outcome = classify(&bad, &format!("c_{key}"));
         let stderr = outcome.failure();
         assert_contains("stderr names the model", &shown(&bad), stderr);
         assert_contains("stderr says what is wrong", "inconsistent", stderr);
+        assert_contains("stderr says which part", says, stderr);
     }
 
     let truncated = tmp.path().join("truncated.json");
