@@ -258,7 +258,8 @@ fn classify_refuses_a_model_of_another_version_or_truncated() {
     // a theme without its implied-focus flag would panic; a threshold out of range, a
     // theme name given twice, a negative idf or an unsorted vocabulary would give wrong
     // themes without a word. Each error says which part is wrong.
-    let edits: [(&str, fn(&mut serde_json::Value), &str); 7] = [
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit, &str); 7] = [
         (
             "exclude",
             |m| m["evidence"]["exclude"] = serde_json::json!([[]]),
