@@ -31,6 +31,21 @@ pub enum Error {
         /// Why nothing was usable.
         reason: String,
     },
+    /// Every paragraph of the corpus was dropped: most likely a boilerplate rule that
+    /// matches prose.
+    #[error(
+        "all {dropped} paragraphs of the {documents} documents were dropped (most often as {reason:?}, {times} times); check the boilerplate rules (--boilerplate)"
+    )]
+    AllDropped {
+        /// Documents read.
+        documents: usize,
+        /// Paragraphs dropped.
+        dropped: usize,
+        /// The reason given most often.
+        reason: String,
+        /// How often it was given.
+        times: usize,
+    },
     /// A TOML settings file (themes, boilerplate rules) is malformed.
     #[error("{path}: {message}")]
     Config {

@@ -175,6 +175,11 @@ fn default_path(path: &Path) -> PathBuf {
     }
 }
 
+/// "1 theme", "8 themes".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A path as the file system resolves it, whether or not the file exists yet (its folder
 /// does): two spellings of one file compare equal.
 fn resolved(path: &Path) -> PathBuf {
@@ -390,11 +395,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     // model and charts it points to are this run's too.
     write_outputs(&result, &info, Some(&report), &args.out)?;
     eprintln!(
-        "{} documents, {} passages ({} dropped), {} themes -> {}, model {}",
-        result.doc_ids.len(),
-        result.passages.len(),
+        "{}, {} ({} dropped), {} -> {}, model {}",
+        count(result.doc_ids.len(), "document"),
+        count(result.passages.len(), "passage"),
         result.dropped.len(),
-        result.model.themes.len(),
+        count(result.model.themes.len(), "theme"),
         args.out.display(),
         args.model.display()
     );
@@ -421,8 +426,8 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     };
     write_outputs(&result, &info, None, &args.out)?;
     eprintln!(
-        "{} passages classified -> {}",
-        result.passages.len(),
+        "{} classified -> {}",
+        count(result.passages.len(), "passage"),
         args.out.display()
     );
     Ok(())

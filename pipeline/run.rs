@@ -451,16 +451,19 @@ pub fn fit_with_progress(
     clock.begin("segment");
     let (passages, dropped) = segment(&corpus.documents, boilerplate, settings.unit);
     if passages.is_empty() {
-        return Err(Error::EmptyCorpus {
-            path: corpus
-                .documents
-                .first()
-                .map(|d| d.id.clone().into())
-                .unwrap_or_default(),
-            reason: format!(
-                "every paragraph was dropped as boilerplate or duplicate ({} dropped)",
-                dropped.len()
-            ),
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &dropped {
+            *counts.entry(d.reason.as_str()).or_default() += 1;
+        }
+        // The most frequent reason (ties: the first in order), which names the rule at fault.
+        let (reason, times) = (counts.into_iter())
+            .max_by_key(|&(reason, n)| (n, std::cmp::Reverse(reason)))
+            .unwrap_or_default();
+        return Err(Error::AllDropped {
+            documents: corpus.documents.len(),
+            dropped: dropped.len(),
+            reason: reason.to_string(),
+            times,
         });
     }
     if !settings.auto_k {

@@ -1012,3 +1012,23 @@ fn an_output_folder_that_cannot_be_written_fails_before_anything_is_written() {
         assert!(!dirs.plots.exists(), "no charts of the failed run");
     }
 }
+
+/// A boilerplate rule that matches prose drops every paragraph: the error names the rule's
+/// reason and the setting to check, not a document.
+#[test]
+fn a_rule_that_drops_every_paragraph_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.toml");
+    write(&rules, "[[rule]]\nreason = \"too greedy\"\npattern = '.'\n");
+    let dirs = RunDirs::new(tmp.path());
+    let outcome = run_fast(
+        &dirs,
+        &seeds_dir(),
+        "none",
+        &["--boilerplate", rules.to_str().unwrap()],
+    );
+    let stderr = outcome.failure();
+    assert_contains("names the reason", "\"too greedy\"", stderr);
+    assert_contains("names the setting", "--boilerplate", stderr);
+    assert_contains("counts the documents", "of the 5 documents", stderr);
+}
