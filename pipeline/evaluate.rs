@@ -27,6 +27,9 @@ struct LabelRow {
     #[serde(default)]
     start: Option<usize>,
     label: String,
+    /// The row's line in the file, for messages.
+    #[serde(skip)]
+    line: usize,
 }
 
 #[derive(Deserialize)]
@@ -107,21 +110,27 @@ pub struct Evaluation {
     pub ari: f64,
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::Labels {
+/// The rows of a labels file, each with its line: an excerpt in quotes may span lines, so
+/// a row's line is not its index plus 2.
+fn read_labels(path: &Path) -> Result<Vec<LabelRow>> {
+    let error = |line: usize, e: csv::Error| Error::Labels {
         path: path.to_path_buf(),
-        line: 1,
+        line,
         message: e.to_string(),
-    })?;
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| error(1, e))?;
+    let headers = reader.headers().map_err(|e| error(1, e))?.clone();
     reader
-        .deserialize()
+        .records()
         .enumerate()
-        .map(|(i, row)| {
-            row.map_err(|e| Error::Labels {
-                path: path.to_path_buf(),
-                line: e.position().map_or(i + 2, |p| p.line() as usize),
-                message: e.to_string(),
-            })
+        .map(|(i, record)| {
+            let line_of = |p: Option<&csv::Position>| p.map_or(i + 2, |p| p.line() as usize);
+            let record = record.map_err(|e| error(line_of(e.position()), e))?;
+            let line = line_of(record.position());
+            let row: LabelRow = record
+                .deserialize(Some(&headers))
+                .map_err(|e| error(line, e))?;
+            Ok(LabelRow { line, ..row })
         })
         .collect()
 }
@@ -145,7 +154,7 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
 /// per passage (`doc,start,label`: classification numbers and cluster agreement) or per
 /// document (`doc,label`: cluster agreement of the documents' passages).
 pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> {
-    let labels: Vec<LabelRow> = read_csv(labels_path)?;
+    let labels = read_labels(labels_path)?;
     if labels.is_empty() {
         return Err(Error::Labels {
             path: labels_path.to_path_buf(),
@@ -156,11 +165,29 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
     let passages: Vec<PassageRow> = read_jsonl(passages_path)?;
     let per_document = labels.iter().all(|l| l.start.is_none());
     if !per_document {
-        if let Some(i) = labels.iter().position(|l| l.start.is_none()) {
+        if let Some(row) = labels.iter().find(|l| l.start.is_none()) {
             return Err(Error::Labels {
                 path: labels_path.to_path_buf(),
-                line: i + 2,
+                line: row.line,
                 message: "no start offset, but other rows have one".into(),
+            });
+        }
+    }
+    // A paragraph (or document) labelled twice would be counted twice, once wrong.
+    let mut first_row: HashMap<(&str, Option<usize>), &LabelRow> = HashMap::new();
+    for row in &labels {
+        if let Some(first) = first_row.insert((row.doc.as_str(), row.start), row) {
+            let what = match row.start {
+                Some(start) => format!("{} at byte {start}", row.doc),
+                None => row.doc.clone(),
+            };
+            return Err(Error::Labels {
+                path: labels_path.to_path_buf(),
+                line: row.line,
+                message: format!(
+                    "{what} is labelled {:?} here and {:?} on line {}; give it one label",
+                    row.label, first.label, first.line
+                ),
             });
         }
     }
@@ -604,6 +631,28 @@ mod tests {
         std::fs::write(&labels, "doc,start,label\n").unwrap();
         let err = evaluate(&labels, &passages).unwrap_err().to_string();
         assert!(err.contains("no labels"), "{err}");
+    }
+
+    /// Regression: both labels of a paragraph were counted, as if it were two paragraphs.
+    #[test]
+    fn a_paragraph_labelled_twice_is_refused_naming_both_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        // The first row's excerpt spans lines 2 and 3, so the second row is on line 4.
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label,excerpt\na,0,Syria,\"two\nlines\"\na,0,Chechnya,x\n",
+            &[(0, "Syria")],
+        );
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(err.contains("labels.csv:4:"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("Syria") && err.contains("Chechnya"), "{err}");
+        std::fs::write(&labels, "doc,label\na,sport\nb,sport\na,politics\n").unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(
+            err.contains("labels.csv:4:") && err.contains("line 2"),
+            "{err}"
+        );
     }
 
     #[test]

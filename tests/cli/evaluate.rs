@@ -216,3 +216,39 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
         }
     }
 }
+
+/// Labels that cannot be scored are refused, naming the labels file (and line).
+/// Regression: a paragraph labelled twice counted twice.
+#[test]
+fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    dirs.run_seeds(&FAST);
+    let first = dirs.passages().into_iter().next().expect("a passage");
+    let (doc, start) = (first.doc.as_str(), first.start);
+    let labels = tmp.path().join("labels.csv");
+    let passages = dirs.out.join("passages.jsonl");
+    let refused = |rows: String| -> String {
+        std::fs::write(&labels, rows).unwrap();
+        let outcome = thematic(
+            &dirs.root,
+            [
+                "evaluate".as_ref(),
+                "--labels".as_ref(),
+                labels.as_os_str(),
+                "--passages".as_ref(),
+                passages.as_os_str(),
+            ],
+        );
+        outcome.failure().to_string()
+    };
+    let err = refused(format!(
+        "doc,start,label\n{doc},{start},Syria\n{doc},{start},Chechnya\n"
+    ));
+    assert_contains(
+        "a paragraph labelled twice",
+        &format!("{}:3: {doc} at byte {start}", labels.display()),
+        &err,
+    );
+    assert_contains("a paragraph labelled twice", "on line 2", &err);
+}
