@@ -80,6 +80,25 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// No label of a labels file for `evaluate` matches a paragraph of the run.
+    #[error("{labels}: none of its {count} label{s} matches a passage of {passages}; are they for this run?", s = if *.count == 1 { "" } else { "s" })]
+    LabelsMatchNothing {
+        /// The labels file.
+        labels: PathBuf,
+        /// How many labels it holds.
+        count: usize,
+        /// The run's passages file.
+        passages: PathBuf,
+    },
+    /// Every label of a labels file for `evaluate` that matches a paragraph of the run is
+    /// boilerplate or a repeated paragraph, so no paragraph can be scored.
+    #[error("{labels}: every label that matches a paragraph of {passages} is boilerplate, a duplicate or a pull quote: no content paragraph to evaluate")]
+    NoContentLabels {
+        /// The labels file.
+        labels: PathBuf,
+        /// The run's passages file.
+        passages: PathBuf,
+    },
     /// The reduction's eigen-decomposition failed (the error is in the message, so not
     /// also a `source`).
     #[error("reduction failed: {0}")]

@@ -8,7 +8,7 @@
 //! every seeded theme the run gave a labelled paragraph: a motive that a set of articles
 //! never argues still has its false alarms counted (F1 0), not read as `other`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -85,7 +85,8 @@ pub struct Evaluation {
     /// Content paragraphs (not labelled boilerplate) that the run dropped.
     pub content_dropped: usize,
     /// Labelled rows that match no passage and no dropped paragraph of the run (a label
-    /// file for other documents, or offsets from another segmentation).
+    /// file for other documents, or offsets from another segmentation); for labels per
+    /// document, rows that name no document of the passages.
     pub unmatched: usize,
     /// Paragraphs labelled boilerplate that the run gave a named theme.
     pub boilerplate_as_named: usize,
@@ -104,10 +105,10 @@ pub struct Evaluation {
     /// Passages whose k-means cluster was compared with a label (boilerplate aside).
     pub clustered: usize,
     /// Normalized mutual information of clusters and labels (arithmetic mean of the
-    /// entropies, scikit-learn's default).
-    pub nmi: f64,
-    /// Adjusted Rand index of clusters and labels.
-    pub ari: f64,
+    /// entropies, scikit-learn's default); `None` over fewer than 2 passages.
+    pub nmi: Option<f64>,
+    /// Adjusted Rand index of clusters and labels; `None` over fewer than 2 passages.
+    pub ari: Option<f64>,
 }
 
 /// The rows of a labels file, each with its line: an excerpt in quotes may span lines, so
@@ -191,8 +192,19 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
             });
         }
     }
+    // Scores over no paragraph would still read as a result (macro-F1 0.000): labels for
+    // another run, or offsets of another segmentation, must not pass for one.
+    let matches_nothing = || Error::LabelsMatchNothing {
+        labels: labels_path.to_path_buf(),
+        count: labels.len(),
+        passages: passages_path.to_path_buf(),
+    };
     if per_document {
-        return Ok(evaluate_documents(&labels, &passages));
+        let report = evaluate_documents(&labels, &passages);
+        if report.clustered == 0 {
+            return Err(matches_nothing());
+        }
+        return Ok(report);
     }
     let dropped_path = passages_path.with_file_name("dropped.jsonl");
     let dropped: Vec<DroppedRow> = if dropped_path.exists() {
@@ -286,6 +298,20 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         confusion[class_index[row.label.as_str()]][predicted_class] += 1;
         report.evaluated += 1;
     }
+    if report.evaluated == 0 {
+        let matched = labels.iter().any(|l| {
+            let key = (l.doc.as_str(), l.start.unwrap_or_default());
+            predicted.contains_key(&key) || dropped.contains_key(&key)
+        });
+        return Err(if matched {
+            Error::NoContentLabels {
+                labels: labels_path.to_path_buf(),
+                passages: passages_path.to_path_buf(),
+            }
+        } else {
+            matches_nothing()
+        });
+    }
     for (i, theme) in named.iter().enumerate() {
         let tp = confusion[i][i] as f64;
         let predicted_total: usize = confusion.iter().map(|r| r[i]).sum();
@@ -324,7 +350,8 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         correct as f64 / report.evaluated as f64
     };
     report.confusion = confusion;
-    (report.clustered, report.nmi, report.ari) = agreement(&pairs);
+    report.clustered = pairs.len();
+    (report.nmi, report.ari) = agreement(&pairs).unzip();
     Ok(report)
 }
 
@@ -337,19 +364,29 @@ fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Evaluatio
         .iter()
         .filter_map(|p| label_of.get(p.doc.as_str()).map(|&l| (l, p.cluster)))
         .collect();
-    let (clustered, nmi, ari) = agreement(&pairs);
+    let documents: HashSet<&str> = passages.iter().map(|p| p.doc.as_str()).collect();
+    let (nmi, ari) = agreement(&pairs).unzip();
     Evaluation {
-        clustered,
+        unmatched: labels
+            .iter()
+            .filter(|l| !documents.contains(l.doc.as_str()))
+            .count(),
+        clustered: pairs.len(),
         nmi,
         ari,
         ..Default::default()
     }
 }
 
-/// (pairs compared, NMI, ARI) of labels against clusters, as scikit-learn's
-/// `normalized_mutual_info_score` and `adjusted_rand_score` compute them.
-fn agreement(pairs: &[(&str, usize)]) -> (usize, f64, f64) {
+/// (NMI, ARI) of labels against clusters, as scikit-learn's
+/// `normalized_mutual_info_score` and `adjusted_rand_score` compute them; `None` for
+/// fewer than 2 pairs, which any clustering agrees with (scikit-learn's 1.0 would read as
+/// a perfect score).
+fn agreement(pairs: &[(&str, usize)]) -> Option<(f64, f64)> {
     let n = pairs.len();
+    if n < 2 {
+        return None;
+    }
     let mut table: BTreeMap<(&str, usize), f64> = BTreeMap::new();
     let mut rows: BTreeMap<&str, f64> = BTreeMap::new();
     let mut cols: BTreeMap<usize, f64> = BTreeMap::new();
@@ -358,8 +395,8 @@ fn agreement(pairs: &[(&str, usize)]) -> (usize, f64, f64) {
         *rows.entry(label).or_default() += 1.0;
         *cols.entry(cluster).or_default() += 1.0;
     }
-    if n == 0 || (rows.len() <= 1 && cols.len() <= 1) {
-        return (n, 1.0, 1.0);
+    if rows.len() <= 1 && cols.len() <= 1 {
+        return Some((1.0, 1.0));
     }
     let nf = n as f64;
     let comb2 = |x: f64| x * (x - 1.0) / 2.0;
@@ -392,18 +429,34 @@ fn agreement(pairs: &[(&str, usize)]) -> (usize, f64, f64) {
     } else {
         (mutual / mean_entropy).max(0.0)
     };
-    (n, nmi, ari)
+    Some((nmi, ari))
 }
 
 impl Evaluation {
     /// The report as a plain-text table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "clusters against labels over {} passages: NMI {:.3}, ARI {:.3}",
-            self.clustered, self.nmi, self.ari
-        );
+        let _ = match (self.nmi, self.ari) {
+            (Some(nmi), Some(ari)) => writeln!(
+                s,
+                "clusters against labels over {} passages: NMI {nmi:.3}, ARI {ari:.3}",
+                self.clustered
+            ),
+            _ => writeln!(
+                s,
+                "clusters against labels over {} passage{}: no NMI or ARI (they need 2 passages or more)",
+                self.clustered,
+                if self.clustered == 1 { "" } else { "s" }
+            ),
+        };
+        if self.unmatched > 0 {
+            let _ = writeln!(
+                s,
+                "warning: {} labelled rows match no paragraph of the run (other documents, or other offsets)",
+                self.unmatched
+            );
+        }
+        // Labels per document give cluster agreement only.
         if self.classes.is_empty() && self.evaluated == 0 {
             return s;
         }
@@ -412,13 +465,6 @@ impl Evaluation {
             "evaluated {} labelled paragraphs ({} duplicates or pull quotes skipped, {} content paragraphs dropped by the run)",
             self.evaluated, self.duplicates, self.content_dropped
         );
-        if self.unmatched > 0 {
-            let _ = writeln!(
-                s,
-                "warning: {} labelled rows match no paragraph of the run (other documents, or other offsets)",
-                self.unmatched
-            );
-        }
         let _ = writeln!(
             s,
             "{:<24} {:>9} {:>7} {:>6} {:>8}",
@@ -552,15 +598,14 @@ mod tests {
             .into_iter()
             .zip([0, 0, 1, 1, 1, 2, 2, 2])
             .collect();
-        let (n, nmi, ari) = agreement(&pairs);
-        assert_eq!(n, 8);
+        let (nmi, ari) = agreement(&pairs).unwrap();
         assert!((ari - 0.23809523809523808).abs() < 1e-12, "{ari}");
         assert!((nmi - 0.5588730382170324).abs() < 1e-12, "{nmi}");
         let pairs: Vec<(&str, usize)> = ["x", "x", "y", "y", "z"]
             .into_iter()
             .zip([1, 1, 1, 0, 0])
             .collect();
-        let (_, nmi, ari) = agreement(&pairs);
+        let (nmi, ari) = agreement(&pairs).unwrap();
         assert!((ari - 0.09090909090909091).abs() < 1e-12, "{ari}");
         assert!((nmi - 0.4580652856440157).abs() < 1e-12, "{nmi}");
     }
@@ -580,7 +625,7 @@ mod tests {
         )
         .unwrap();
         let r = evaluate(&labels, &passages).unwrap();
-        assert_eq!((r.clustered, r.nmi, r.ari), (4, 1.0, 1.0));
+        assert_eq!((r.clustered, r.nmi, r.ari), (4, Some(1.0), Some(1.0)));
         assert!(r.classes.is_empty());
         std::fs::write(
             &passages,
@@ -588,7 +633,7 @@ mod tests {
         )
         .unwrap();
         let r = evaluate(&labels, &passages).unwrap();
-        assert!(r.nmi < 0.01 && r.ari < 0.0, "{r:?}");
+        assert!(r.nmi.unwrap() < 0.01 && r.ari.unwrap() < 0.0, "{r:?}");
     }
 
     #[test]
@@ -631,6 +676,88 @@ mod tests {
         std::fs::write(&labels, "doc,start,label\n").unwrap();
         let err = evaluate(&labels, &passages).unwrap_err().to_string();
         assert!(err.contains("no labels"), "{err}");
+    }
+
+    /// Regression: labels that matched nothing gave "evaluated 0", macro-F1 0 and
+    /// NMI = ARI = 1, with exit code 0.
+    #[test]
+    fn labels_that_match_no_paragraph_of_the_run_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another document, and an offset inside a paragraph rather than at its start.
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\nnosuch.txt,0,A\na,3,A\n",
+            &[(0, "A")],
+        );
+        let refused = |labels: &Path, passages: &Path| {
+            let err = evaluate(labels, passages).unwrap_err().to_string();
+            assert!(
+                err.contains(&labels.display().to_string())
+                    && err.contains(&passages.display().to_string())
+                    && err.contains("none of its 2 labels matches a passage"),
+                "{err}"
+            );
+        };
+        refused(&labels, &passages);
+        std::fs::write(&passages, "").unwrap();
+        std::fs::write(&labels, "doc,start,label\na,0,A\na,3,other\n").unwrap();
+        refused(&labels, &passages);
+        std::fs::write(
+            &passages,
+            "{\"doc\":\"a\",\"start\":0,\"theme\":\"A\",\"cluster\":0}\n",
+        )
+        .unwrap();
+        std::fs::write(&labels, "doc,label\nnosuch.txt,sport\nother.txt,politics\n").unwrap();
+        refused(&labels, &passages);
+    }
+
+    #[test]
+    fn labels_that_match_only_boilerplate_and_repeats_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\na,0,boilerplate\na,6,A\n",
+            &[(0, "A")],
+        );
+        std::fs::write(
+            dir.path().join("dropped.jsonl"),
+            "{\"doc\":\"a\",\"start\":6,\"reason\":\"duplicate of the paragraph at byte 0\"}\n",
+        )
+        .unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(
+            err.contains("labels.csv") && err.contains("no content paragraph"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn nmi_and_ari_over_fewer_than_two_passages_are_not_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(dir.path(), "doc,start,label\na,0,A\n", &[(0, "A")]);
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.evaluated, r.clustered), (1, 1));
+        assert_eq!((r.nmi, r.ari), (None, None));
+        let text = r.to_text();
+        assert!(!text.contains("NMI 1.000"), "{text}");
+        assert!(text.contains("need 2"), "{text}");
+        std::fs::write(&labels, "doc,label\na,sport\n").unwrap();
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.clustered, r.nmi, r.ari), (1, None, None));
+    }
+
+    /// Regression: labels per document for unknown documents were not reported at all.
+    #[test]
+    fn labels_per_document_naming_no_document_of_the_run_are_warned_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,label\na,sport\nnosuch.txt,sport\n",
+            &[(0, "A"), (5, "A")],
+        );
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.clustered, r.unmatched), (2, 1));
+        assert!(r.to_text().contains("1 labelled rows match no paragraph"));
     }
 
     /// Regression: both labels of a paragraph were counted, as if it were two paragraphs.

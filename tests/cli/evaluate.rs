@@ -218,7 +218,8 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
 }
 
 /// Labels that cannot be scored are refused, naming the labels file (and line).
-/// Regression: a paragraph labelled twice counted twice.
+/// Regressions: labels that matched nothing printed "evaluated 0" and NMI = ARI = 1.000
+/// with exit code 0; a paragraph labelled twice counted twice.
 #[test]
 fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
@@ -226,6 +227,20 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
     dirs.run_seeds(&FAST);
     let first = dirs.passages().into_iter().next().expect("a passage");
     let (doc, start) = (first.doc.as_str(), first.start);
+    let inside = start + 1;
+    let starts: Vec<usize> = dirs
+        .passages()
+        .iter()
+        .filter(|p| p.doc == doc)
+        .map(|p| p.start)
+        .chain(
+            dirs.dropped()
+                .iter()
+                .filter(|d| d.doc == doc)
+                .map(|d| d.start),
+        )
+        .collect();
+    assert!(!starts.contains(&inside), "{inside} starts a paragraph");
     let labels = tmp.path().join("labels.csv");
     let passages = dirs.out.join("passages.jsonl");
     let refused = |rows: String| -> String {
@@ -242,6 +257,28 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
         );
         outcome.failure().to_string()
     };
+    let matches_nothing = |n: &str| {
+        format!(
+            "error: {}: none of its {n} matches a passage of {}; are they for this run?",
+            labels.display(),
+            passages.display()
+        )
+    };
+    // Another document, and an offset inside a paragraph.
+    let err = refused(format!(
+        "doc,start,label\nnosuch.txt,0,Syria\n{doc},{inside},other\n"
+    ));
+    assert_contains(
+        "labels matching nothing",
+        &matches_nothing("2 labels"),
+        &err,
+    );
+    let err = refused("doc,label\nnosuch.txt,Syria\n".into());
+    assert_contains(
+        "document labels matching nothing",
+        &matches_nothing("1 label"),
+        &err,
+    );
     let err = refused(format!(
         "doc,start,label\n{doc},{start},Syria\n{doc},{start},Chechnya\n"
     ));
@@ -251,4 +288,7 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
         &err,
     );
     assert_contains("a paragraph labelled twice", "on line 2", &err);
+    std::fs::write(&passages, "").unwrap();
+    let err = refused(format!("doc,start,label\n{doc},{start},Syria\n"));
+    assert_contains("an empty passages.jsonl", &matches_nothing("1 label"), &err);
 }
