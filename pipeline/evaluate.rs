@@ -2,11 +2,13 @@
 //!
 //! Labels are a CSV with the columns `doc,start,label` (more columns are ignored), one
 //! row per paragraph, keyed by document id and start byte. A label is a named theme,
-//! `other`, or `boilerplate`. Discovered themes and `other` both count as "not a named
-//! theme", since the labels cannot name themes nobody knew in advance. The named themes
-//! scored are those the labels use and, when `themes.json` lies beside the passages,
-//! every seeded theme the run gave a labelled paragraph: a motive that a set of articles
-//! never argues still has its false alarms counted (F1 0), not read as `other`.
+//! `other`, or `boilerplate`, and any other label is refused (only warned about when no
+//! `themes.json` says what the run's themes are). Discovered themes and `other` both count
+//! as "not a named theme", since the labels cannot name themes nobody knew in advance. The
+//! named themes scored are those the labels use and, when `themes.json` lies beside the
+//! passages, every seeded theme the run gave a labelled paragraph: a motive that a set of
+//! articles never argues still has its false alarms counted (F1 0), not read as `other`.
+//! Labels per document (`doc,label`) may be any categories: they score the clusters only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -109,6 +111,8 @@ pub struct Evaluation {
     pub nmi: Option<f64>,
     /// Adjusted Rand index of clusters and labels; `None` over fewer than 2 passages.
     pub ari: Option<f64>,
+    /// What is doubtful in the labels but did not stop the evaluation (for stderr).
+    pub warnings: Vec<String>,
 }
 
 /// The rows of a labels file, each with its line: an excerpt in quotes may span lines, so
@@ -221,22 +225,33 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         .map(|d| ((d.doc.as_str(), d.start), d.reason.as_str()))
         .collect();
     let themes_path = passages_path.with_file_name("themes.json");
-    let seeded: Vec<String> = if themes_path.exists() {
+    // `None` without themes.json: the run's themes are then unknown.
+    let seeded: Option<Vec<String>> = if themes_path.exists() {
         let text = crate::fsio::read_text(&themes_path)?;
         let themes: ThemesJson = serde_json::from_str(&text).map_err(|e| Error::Labels {
             path: themes_path.clone(),
             line: e.line(),
             message: e.to_string(),
         })?;
-        themes
-            .themes
-            .into_iter()
-            .filter(|t| t.kind == ThemeKind::Seeded)
-            .map(|t| t.name)
-            .collect()
+        Some(
+            themes
+                .themes
+                .into_iter()
+                .filter(|t| t.kind == ThemeKind::Seeded)
+                .map(|t| t.name)
+                .collect(),
+        )
     } else {
-        Vec::new()
+        None
     };
+    let warnings = check_label_names(
+        labels_path,
+        &labels,
+        &themes_path,
+        seeded.as_deref(),
+        &passages,
+    )?;
+    let seeded = seeded.unwrap_or_default();
     let mut named: BTreeSet<&str> = labels
         .iter()
         .map(|l| l.label.as_str())
@@ -257,6 +272,7 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
     let mut confusion = vec![vec![0usize; classes.len()]; classes.len()];
     let mut report = Evaluation {
         confusion_labels: classes.iter().map(|c| c.to_string()).collect(),
+        warnings,
         ..Default::default()
     };
     let mut pairs: Vec<(&str, usize)> = Vec::new();
@@ -353,6 +369,60 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
     report.clustered = pairs.len();
     (report.nmi, report.ari) = agreement(&pairs).unzip();
     Ok(report)
+}
+
+/// Refuses a label that is no named (seeded) theme of the run, nor `other` or
+/// `boilerplate`, naming its line. A typo ("Syrai") would otherwise be scored as a theme
+/// of its own with F1 0, its paragraph a miss of the theme meant: macro-F1 falls by a
+/// whole class and nothing says why. A demanding user would rather fix one line than
+/// report that number, so this is an error, not a warning. Discovered themes are no
+/// labels either: their names are one run's top terms, known to nobody in advance. A
+/// labelled motive the run never gave is still in themes.json (with size 0), so it passes
+/// and scores F1 0, as it must. Without themes.json (`seeded` is `None`) the run's themes
+/// are unknown and a label no passage takes may be just such a motive: refusing it would
+/// refuse good labels, so each such label gets a warning instead. (Labels per document
+/// are not checked: they may be any categories.)
+fn check_label_names(
+    labels_path: &Path,
+    labels: &[LabelRow],
+    themes_path: &Path,
+    seeded: Option<&[String]>,
+    passages: &[PassageRow],
+) -> Result<Vec<String>> {
+    let given: HashSet<&str> = passages.iter().map(|p| p.theme.as_str()).collect();
+    let mut warned: HashSet<&str> = HashSet::new();
+    let mut warnings = Vec::new();
+    for row in labels {
+        let label = row.label.as_str();
+        if label == OTHER || label == BOILERPLATE {
+            continue;
+        }
+        match seeded {
+            Some(seeded) if !seeded.iter().any(|s| s == label) => {
+                return Err(Error::Labels {
+                    path: labels_path.to_path_buf(),
+                    line: row.line,
+                    message: format!(
+                        "label {label:?} is not a named theme of {} ({}), nor `other` or `boilerplate`",
+                        themes_path.display(),
+                        if seeded.is_empty() {
+                            "it has none".to_string()
+                        } else {
+                            seeded.join(", ")
+                        }
+                    ),
+                });
+            }
+            None if !given.contains(label) && warned.insert(label) => warnings.push(format!(
+                "{}:{}: label {label:?} is the theme of no passage, and without {} the run's themes are unknown: it is scored as a theme the run never gave (F1 0); is it a typo?",
+                labels_path.display(),
+                row.line,
+                themes_path.display()
+            )),
+            _ => {}
+        }
+    }
+    Ok(warnings)
 }
 
 fn evaluate_documents(labels: &[LabelRow], passages: &[PassageRow]) -> Evaluation {
@@ -528,6 +598,23 @@ mod tests {
         (labels_path, passages_path)
     }
 
+    /// `themes.json` beside `passages` with the seeded themes A, B and C and the
+    /// discovered "x, y".
+    fn write_themes(passages: &Path) {
+        let kind = |name: &str, kind: &str| format!("{{\"name\":\"{name}\",\"kind\":\"{kind}\"}}");
+        std::fs::write(
+            passages.with_file_name("themes.json"),
+            format!(
+                "{{\"themes\":[{},{},{},{}]}}",
+                kind("A", "seeded"),
+                kind("B", "seeded"),
+                kind("C", "seeded"),
+                kind("x, y", "discovered")
+            ),
+        )
+        .unwrap();
+    }
+
     #[test]
     fn scores_a_small_run_computed_by_hand() {
         let dir = tempfile::tempdir().unwrap();
@@ -561,18 +648,7 @@ mod tests {
         assert_eq!(r.classes.len(), 1);
         assert_eq!((r.macro_f1, r.accuracy), (1.0, 1.0));
         assert_eq!(r.boilerplate_as_named, 0);
-        let kind = |name: &str, kind: &str| format!("{{\"name\":\"{name}\",\"kind\":\"{kind}\"}}");
-        std::fs::write(
-            dir.path().join("themes.json"),
-            format!(
-                "{{\"themes\":[{},{},{},{}]}}",
-                kind("A", "seeded"),
-                kind("B", "seeded"),
-                kind("C", "seeded"),
-                kind("x, y", "discovered")
-            ),
-        )
-        .unwrap();
+        write_themes(&passages);
         let r = evaluate(&labels, &passages).unwrap();
         let names: Vec<&str> = r.classes.iter().map(|c| c.theme.as_str()).collect();
         assert_eq!(
@@ -758,6 +834,72 @@ mod tests {
         let r = evaluate(&labels, &passages).unwrap();
         assert_eq!((r.clustered, r.unmatched), (2, 1));
         assert!(r.to_text().contains("1 labelled rows match no paragraph"));
+    }
+
+    /// Regression: a typo ("Syrai") became a theme of its own, with F1 0.
+    #[test]
+    fn a_label_that_names_no_theme_of_the_run_is_refused_naming_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\na,0,A\na,5,Syrai\na,9,other\n",
+            &[(0, "A"), (5, "B"), (9, "other")],
+        );
+        write_themes(&passages);
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(
+            err.contains("labels.csv:3:")
+                && err.contains("(A, B, C)")
+                && err.contains("\"Syrai\"")
+                && err.contains("themes.json"),
+            "{err}"
+        );
+        // A discovered theme's name is one run's top terms: no label either.
+        std::fs::write(&labels, "doc,start,label\na,0,A\na,5,\"x, y\"\n").unwrap();
+        let err = evaluate(&labels, &passages).unwrap_err().to_string();
+        assert!(
+            err.contains("labels.csv:3:") && err.contains("\"x, y\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_labelled_theme_the_run_never_gave_is_scored_with_f1_0() {
+        let dir = tempfile::tempdir().unwrap();
+        // C is seeded, but no passage takes it.
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\na,0,A\na,5,C\n",
+            &[(0, "A"), (5, "other")],
+        );
+        write_themes(&passages);
+        let r = evaluate(&labels, &passages).unwrap();
+        let c = r.classes.iter().find(|c| c.theme == "C").expect("C scored");
+        assert_eq!((c.support, c.f1), (1, 0.0));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn without_themes_json_a_label_no_passage_takes_is_only_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc,start,label\na,0,A\na,5,Syrai\na,9,Syrai\na,12,B\n",
+            &[(0, "A"), (5, "B"), (9, "B"), (12, "B")],
+        );
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!(
+            r.warnings.len(),
+            1,
+            "one per label, not per row: {:?}",
+            r.warnings
+        );
+        let w = &r.warnings[0];
+        assert!(
+            w.contains("labels.csv:3:") && w.contains("\"Syrai\"") && w.contains("themes.json"),
+            "{w}"
+        );
+        assert!(r.classes.iter().any(|c| c.theme == "Syrai" && c.f1 == 0.0));
     }
 
     /// Regression: both labels of a paragraph were counted, as if it were two paragraphs.

@@ -435,6 +435,9 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
 
 fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
     let report = evaluate(&args.labels, &args.passages)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     let text = if args.json {
         serde_json::to_string_pretty(&report)? + "\n"
     } else {

@@ -219,7 +219,8 @@ fn articles_written_after_the_seeds_score_above_their_floors() {
 
 /// Labels that cannot be scored are refused, naming the labels file (and line).
 /// Regressions: labels that matched nothing printed "evaluated 0" and NMI = ARI = 1.000
-/// with exit code 0; a paragraph labelled twice counted twice.
+/// with exit code 0; a typo ("Syrai") was scored as a theme of its own; a paragraph
+/// labelled twice counted twice.
 #[test]
 fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
@@ -243,9 +244,9 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
     assert!(!starts.contains(&inside), "{inside} starts a paragraph");
     let labels = tmp.path().join("labels.csv");
     let passages = dirs.out.join("passages.jsonl");
-    let refused = |rows: String| -> String {
+    let evaluate_rows = |rows: String| -> Outcome {
         std::fs::write(&labels, rows).unwrap();
-        let outcome = thematic(
+        thematic(
             &dirs.root,
             [
                 "evaluate".as_ref(),
@@ -254,9 +255,9 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
                 "--passages".as_ref(),
                 passages.as_os_str(),
             ],
-        );
-        outcome.failure().to_string()
+        )
     };
+    let refused = |rows: String| evaluate_rows(rows).failure().to_string();
     let matches_nothing = |n: &str| {
         format!(
             "error: {}: none of its {n} matches a passage of {}; are they for this run?",
@@ -280,6 +281,17 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
         &err,
     );
     let err = refused(format!(
+        "doc,start,label\n{doc},{start},Syria\n{doc},{inside},Syrai\n"
+    ));
+    assert_contains(
+        "a label that is no theme",
+        &format!(
+            "error: {}:3: label \"Syrai\" is not a named theme",
+            labels.display()
+        ),
+        &err,
+    );
+    let err = refused(format!(
         "doc,start,label\n{doc},{start},Syria\n{doc},{start},Chechnya\n"
     ));
     assert_contains(
@@ -288,6 +300,15 @@ fn labels_that_cannot_be_scored_are_refused_naming_the_file_and_line() {
         &err,
     );
     assert_contains("a paragraph labelled twice", "on line 2", &err);
+    // Without themes.json the run's themes are unknown: a label no passage takes is only
+    // warned about.
+    std::fs::remove_file(dirs.out.join("themes.json")).unwrap();
+    let warned = evaluate_rows(format!("doc,start,label\n{doc},{start},Syrai\n"));
+    assert_contains(
+        "a label no passage takes, without themes.json",
+        &format!("warning: {}:2: label \"Syrai\"", labels.display()),
+        &warned.success().stderr,
+    );
     std::fs::write(&passages, "").unwrap();
     let err = refused(format!("doc,start,label\n{doc},{start},Syria\n"));
     assert_contains("an empty passages.jsonl", &matches_nothing("1 label"), &err);
