@@ -448,6 +448,15 @@ mod tests {
         Document::decoded("d.txt", decode(bytes).unwrap())
     }
 
+    /// The file offset of each character of `d`, by its source map.
+    fn char_offsets(d: &Document) -> Vec<usize> {
+        let map = SourceMap::of(d);
+        d.text
+            .char_indices()
+            .map(|(at, _)| map.file_offset(at))
+            .collect()
+    }
+
     /// Every character boundary of the text maps to the file offset where that character's
     /// bytes start, checked against offsets counted independently.
     #[test]
@@ -474,14 +483,8 @@ mod tests {
             }
         }
         let d = document(&bytes);
-        let map = SourceMap::of(&d);
-        let got: Vec<usize> = d
-            .text
-            .char_indices()
-            .map(|(at, _)| map.file_offset(at))
-            .collect();
-        assert_eq!(got, expected);
-        assert_eq!(map.file_offset(d.text.len()), bytes.len());
+        assert_eq!(char_offsets(&d), expected);
+        assert_eq!(SourceMap::of(&d).file_offset(d.text.len()), bytes.len());
 
         // UTF-8 with stray bytes: their one byte each, the UTF-8's own width elsewhere.
         let mut bytes = "é ".as_bytes().to_vec();
@@ -490,15 +493,9 @@ mod tests {
         bytes.push(0x94);
         let d = document(&bytes);
         assert_eq!(d.encoding, UTF_8_MIXED);
-        let map = SourceMap::of(&d);
-        let got: Vec<usize> = d
-            .text
-            .char_indices()
-            .map(|(at, _)| map.file_offset(at))
-            .collect();
         // é (2 bytes), space, 0x93, q, ’ (3 bytes), 0x94.
-        assert_eq!(got, vec![0, 2, 3, 4, 5, 8]);
-        assert_eq!(map.file_offset(d.text.len()), bytes.len());
+        assert_eq!(char_offsets(&d), vec![0, 2, 3, 4, 5, 8]);
+        assert_eq!(SourceMap::of(&d).file_offset(d.text.len()), bytes.len());
 
         // UTF-8, with or without a BOM: the identity.
         for bytes in [&b"plain text"[..], b"\xEF\xBB\xBFwith a BOM"] {
