@@ -1,6 +1,6 @@
 //! The library's error type: every failure names the file, line or setting at fault.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can stop a run. Each variant carries the offending value so the
 /// message can name it; `main` maps any of them to a non-zero exit code.
@@ -118,6 +118,80 @@ pub enum Error {
         /// What the drawing backend reported.
         message: String,
     },
+}
+
+impl Error {
+    /// A TOML file's syntax or type error as [`Error::Config`]: the line and column, the
+    /// parser's message and the text around the column. Not the toml crate's own message:
+    /// that quotes the whole line at fault, and a JSON model passed by mistake as a themes
+    /// or rules file is one line of 1.8 MB.
+    pub(crate) fn toml(path: &Path, text: &str, e: &toml::de::Error) -> Self {
+        let message = match e.span() {
+            Some(span) => toml_context(text, span, e.message()),
+            // Without a position the crate quotes no line either.
+            None => e.to_string().trim_end().to_string(),
+        };
+        Error::Config {
+            path: path.to_path_buf(),
+            message,
+        }
+    }
+}
+
+/// The most characters of the line at fault that a TOML error quotes.
+const SNIPPET_CHARS: usize = 200;
+
+/// "TOML parse error at line L, column C", at most [`SNIPPET_CHARS`] characters of line L
+/// around column C (an ellipsis where the line is cut) with carets under the span, and the
+/// parser's message: the toml crate's layout, so the error of a short line reads as it
+/// always did. Line and column are counted as that crate counts them: an error at the end
+/// of the file is one past the end of its last line.
+fn toml_context(text: &str, span: std::ops::Range<usize>, message: &str) -> String {
+    if text.is_empty() {
+        return format!("TOML parse error at line 1, column 1\n{message}");
+    }
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    // The byte the error points at, or the last byte (a newline, say) when it points past
+    // the end; `past` counts the columns beyond it.
+    let at = floor(span.start.min(text.len() - 1));
+    let past = span.start.saturating_sub(text.len() - 1);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let line_no = text[..line_start].matches('\n').count() + 1;
+    let column = text[line_start..at].chars().count() + past;
+    let line_chars = line.chars().count();
+    // The window: centred on the column, as long as the line allows.
+    let first = column
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(line_chars.saturating_sub(SNIPPET_CHARS));
+    let mut snippet: String = line.chars().skip(first).take(SNIPPET_CHARS).collect();
+    let cut_before = first > 0;
+    if first + SNIPPET_CHARS < line_chars {
+        snippet.push('…');
+    }
+    if cut_before {
+        snippet.insert(0, '…');
+    }
+    let caret_at = column - first + usize::from(cut_before);
+    let span_chars = text[floor(span.start)..floor(span.end.min(line_end).max(span.start))]
+        .chars()
+        .count();
+    let carets = span_chars.clamp(1, (SNIPPET_CHARS + first).saturating_sub(column).max(1));
+    let gutter = " ".repeat(line_no.to_string().len());
+    format!(
+        "TOML parse error at line {line_no}, column {}\n{gutter} |\n{line_no} | {}\n{gutter} | {}{}\n{message}",
+        column + 1,
+        snippet.trim_end_matches('\r'),
+        " ".repeat(caret_at),
+        "^".repeat(carets),
+    )
 }
 
 /// Result with the library's [`Error`].

@@ -92,7 +92,7 @@ impl ThemesFile {
             path: PathBuf::from(path),
             message,
         };
-        let file: ThemesFile = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        let file: ThemesFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         if file.themes.is_empty() {
             return Err(error(
                 "no [[theme]] entries (use `--themes none` for pure discovery)".into(),
@@ -329,6 +329,35 @@ mod tests {
             .to_string();
         assert!(err.starts_with("themes.toml"), "{err}");
         assert!(err.contains("line 3"), "{err}");
+    }
+
+    /// Regression: the toml crate's message quotes the whole line at fault, and a JSON
+    /// model passed as a themes file is one line of 1.8 MB.
+    #[test]
+    fn a_syntax_error_on_a_long_line_shows_only_a_snippet_around_the_column() {
+        let mut long = format!(
+            "{{\"format_version\":8,\"vocabulary\":[{}",
+            "\"word\",".repeat(100_000)
+        );
+        long.push_str("\"end\"]}\n");
+        let err = parse(&long).unwrap_err().to_string();
+        assert!(err.starts_with("themes.toml"), "{err}");
+        assert!(err.contains("line 1, column 1"), "{err}");
+        assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..600]);
+        // Far into the line, the snippet is the text around the column, cut on both sides.
+        let x = "\"x\", ".repeat(10_000);
+        let late = format!("[[theme]]\nname = \"A\"\nseed_terms = [{x}7, {x}\"y\"]\n");
+        let err = parse(&late).unwrap_err().to_string();
+        assert!(err.contains("line 3, column 50015"), "{err}");
+        assert!(err.len() < 600, "{} bytes", err.len());
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines[2].starts_with("3 | …") && lines[2].ends_with('…'),
+            "{err}"
+        );
+        // The caret stands under the `7`.
+        let column = |line: &str, c: char| line.chars().position(|x| x == c);
+        assert_eq!(column(lines[2], '7'), column(lines[3], '^'), "{err}");
     }
 
     #[test]

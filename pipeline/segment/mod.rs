@@ -174,7 +174,7 @@ impl Boilerplate {
             path: PathBuf::from(path),
             message,
         };
-        let file: RuleFile = toml::from_str(text).map_err(|e| config_error(e.to_string()))?;
+        let file: RuleFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         // Each pattern is compiled on its own first, so that an error names its rule.
         for (i, spec) in file.rule.iter().enumerate() {
             Regex::new(&spec.pattern).map_err(|e| {
@@ -1148,6 +1148,23 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("b.toml") && err.contains("rule 1"), "{err}");
+    }
+
+    /// Regression: a syntax error printed the whole line at fault, however long.
+    #[test]
+    fn a_syntax_error_on_a_long_line_shows_only_a_snippet() {
+        let text = format!(
+            "[[rule]] reason = \"x\" {}",
+            "pattern = \"y\" ".repeat(50_000)
+        );
+        let err = Boilerplate::parse(&text, Path::new("b.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("b.toml") && err.contains("line 1, column"),
+            "{err}"
+        );
+        assert!(err.len() < 600, "{} bytes", err.len());
     }
 
     #[test]

@@ -106,6 +106,31 @@ fn a_themes_file_with_a_syntax_error_names_the_file_and_line() {
     assert_contains("stderr names the line", "line", stderr);
 }
 
+/// Regression: a TOML error quoted the whole line at fault, and a model (JSON, one line of
+/// 1.8 MB) passed as a themes or rules file put all of it on stderr.
+#[test]
+fn a_model_passed_as_a_toml_file_gives_a_short_error_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = manifest_dir().join("models/seeds.json");
+    for flag in ["--themes", "--boilerplate"] {
+        let mut flags = vec![flag, model.to_str().expect("UTF-8 path")];
+        if flag == "--boilerplate" {
+            flags.extend(["--themes", "none"]);
+        }
+        flags.extend_from_slice(&FAST);
+        let outcome = RunDirs::new(tmp.path()).run(&seeds_dir(), &flags);
+        let stderr = outcome.failure();
+        assert_contains("stderr names the file", &shown(&model), stderr);
+        assert_contains("stderr names line and column", "line 1, column 1", stderr);
+        assert!(
+            stderr.len() < 1000,
+            "{flag}: {} bytes on stderr: {}",
+            stderr.len(),
+            &stderr[..1000.min(stderr.len())]
+        );
+    }
+}
+
 #[test]
 fn a_themes_file_with_an_unknown_key_names_the_file_and_key() {
     let tmp = tempfile::tempdir().unwrap();
