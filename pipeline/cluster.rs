@@ -62,9 +62,17 @@ impl ClusterSettings {
     }
 
     /// The number of clusters for `n` passages and `n_named` named themes: `k`, or the
-    /// default when it is `None`; an error naming `--k` when it cannot be used.
+    /// default when it is `None`; an error naming `--k` when it cannot be used. Fewer
+    /// passages than named themes with the default k is the themes file's fault, not that of
+    /// a `--k` the user never gave: [`Error::FewerPassagesThanThemes`].
     pub fn resolve_k(&self, n: usize, n_named: usize) -> Result<usize> {
         self.validate()?;
+        if self.k.is_none() && n_named > n {
+            return Err(Error::FewerPassagesThanThemes {
+                passages: n,
+                themes: n_named,
+            });
+        }
         let k = self.k.unwrap_or(DEFAULT_K.min(n).max(n_named));
         let problem = if k == 0 {
             format!("no passage to cluster ({n} passages)")
@@ -360,5 +368,36 @@ mod tests {
             err.to_string().contains("--k") && err.to_string().contains("(2)"),
             "{err}"
         );
+    }
+
+    /// Regression: with the default k, too few passages for the named themes blamed
+    /// `--k`, which the user never gave.
+    #[test]
+    fn too_few_passages_for_the_named_themes_blames_the_themes_unless_k_was_given() {
+        let err = ClusterSettings::default()
+            .resolve_k(2, 4)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("--k"), "{err}");
+        assert!(
+            err.contains("2 passages") && err.contains("4 named themes"),
+            "{err}"
+        );
+        assert!(err.contains("--themes none"), "{err}");
+        let err = ClusterSettings::default()
+            .resolve_k(1, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1 passage,"), "{err}");
+        let err = ClusterSettings {
+            k: Some(4),
+            ..Default::default()
+        }
+        .resolve_k(2, 4)
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("`--k`") && err.contains("(2)"), "{err}");
+        assert_eq!(ClusterSettings::default().resolve_k(4, 4).unwrap(), 4);
+        assert_eq!(ClusterSettings::default().resolve_k(5, 0).unwrap(), 5);
     }
 }

@@ -62,6 +62,21 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The corpus has fewer passages than the themes file names themes, and no `--k` was
+    /// given: the default k is never below the number of named themes, since each named
+    /// theme starts a cluster of its own. (`main` adds the themes file's name.)
+    #[error(
+        "the corpus has {passages} passage{}, fewer than the {themes} named themes of the \
+         themes file: each named theme needs a cluster of its own; use `--themes none` for \
+         pure discovery, or give more text",
+        if *.passages == 1 { "" } else { "s" }
+    )]
+    FewerPassagesThanThemes {
+        /// The number of passages (documents with `--unit document`).
+        passages: usize,
+        /// The number of named themes.
+        themes: usize,
+    },
     /// A saved model cannot be used.
     #[error("model {path}: {message}")]
     Model {

@@ -366,7 +366,15 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         &bars
     };
-    let result = fit_with_progress(&corpus, &themes, &rules, &settings, progress)?;
+    let result = fit_with_progress(&corpus, &themes, &rules, &settings, progress).map_err(|e| {
+        match (&e, &themes_file) {
+            // The library does not know the themes file's name; the user needs it.
+            (thematic::Error::FewerPassagesThanThemes { .. }, Some(path)) => {
+                anyhow::Error::new(e).context(path.display().to_string())
+            }
+            _ => e.into(),
+        }
+    })?;
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }

@@ -667,10 +667,24 @@ fn one_passage_and_fewer_passages_than_clusters() {
     let (dirs, outcome) = run_files(&tmp.path().join("a"), &one, "none", &[]);
     outcome.success();
     assert_same("passages", &1, &dirs.passages().len());
-    // Four named themes cannot be four clusters of one passage: a clear error.
+    // Four named themes cannot be four clusters of one passage: a clear error. Without
+    // --k, it names the themes file, not the --k the user never gave (regression: it did).
     let (_, outcome) = run_files(&tmp.path().join("b"), &one, &seed_themes_arg(), &[]);
     let stderr = outcome.failure();
-    assert_contains("names --k", "--k", stderr);
+    assert!(!stderr.contains("--k"), "blames --k: {stderr}");
+    assert_contains("names the themes file", &seed_themes_arg(), stderr);
+    assert_contains("gives the passage count", "1 passage", stderr);
+    assert_contains("gives the theme count", "4 named themes", stderr);
+    assert_contains("says what to do", "--themes none", stderr);
+    // An explicit --k is what is at fault when it is given.
+    let (_, outcome) = run_files(
+        &tmp.path().join("c"),
+        &one,
+        &seed_themes_arg(),
+        &["--k", "4"],
+    );
+    let stderr = outcome.failure();
+    assert_contains("names --k", "`--k`", stderr);
     assert_contains("gives the passage count", "(1)", stderr);
 }
 
