@@ -118,6 +118,18 @@ impl TfIdfSettings {
         self.validate()?;
         let n = documents.len();
         let (low, high) = (self.min_df.resolve(n), self.max_df.resolve(n));
+        // max_df cannot exceed the documents (its default is all of them), so a min_df above
+        // them is min_df's fault, whatever max_df is.
+        if low > n as f64 {
+            return Err(Error::Setting {
+                setting: "--min-df",
+                message: format!(
+                    "min_df ({low} documents) is more than the number of documents ({n}), \
+                     so no term can be kept (documents are passages, or articles with \
+                     `--unit document`)"
+                ),
+            });
+        }
         if high < low {
             return Err(Error::Setting {
                 setting: "--max-df",
@@ -354,5 +366,30 @@ mod tests {
         .fit(&docs())
         .unwrap_err();
         assert!(err.to_string().contains("min_df"), "{err}");
+    }
+
+    /// Regression: `--min-df 1000` on fewer documents blamed `--max-df`, whose default (all
+    /// documents) is then below it.
+    #[test]
+    fn min_df_above_the_number_of_documents_blames_min_df() {
+        let err = TfIdfSettings {
+            min_df: DocFreq::Count(1000),
+            ..Default::default()
+        }
+        .fit(&docs())
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("invalid setting `--min-df`"), "{err}");
+        assert!(err.contains("1000") && err.contains("(5)"), "{err}");
+        // Both within the documents, max_df below min_df is max_df's fault.
+        let err = TfIdfSettings {
+            min_df: DocFreq::Count(4),
+            max_df: DocFreq::Count(2),
+            ..Default::default()
+        }
+        .fit(&docs())
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("invalid setting `--max-df`"), "{err}");
     }
 }

@@ -606,6 +606,22 @@ fn text_of_only_stop_words_or_numbers_names_the_setting() {
     assert_contains("says why", "stop words or numbers", stderr);
 }
 
+/// Regression: `--min-df 1000` on 118 passages blamed `--max-df`, which was not given.
+#[test]
+fn min_df_above_the_number_of_passages_names_min_df() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outcome = run_fast(
+        &RunDirs::new(tmp.path()),
+        &seeds_dir(),
+        "none",
+        &["--min-df", "1000"],
+    );
+    let stderr = outcome.failure();
+    assert_contains("names the setting", "`--min-df`", stderr);
+    assert!(!stderr.contains("max"), "blames max_df: {stderr}");
+    assert_contains("gives the passage count", "(118)", stderr);
+}
+
 #[test]
 fn documents_in_other_languages_run_and_stem_with_the_chosen_language() {
     let tmp = tempfile::tempdir().unwrap();
