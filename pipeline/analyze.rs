@@ -102,6 +102,27 @@ struct AliasWord {
     exact_case: bool,
 }
 
+/// The words of an alias phrase as they are matched.
+fn alias_words(variant: &str) -> Vec<AliasWord> {
+    variant
+        .unicode_words()
+        .map(|w| {
+            let w = fold_quotes(w).into_owned();
+            AliasWord {
+                exact_case: is_acronym(&w),
+                text: if is_acronym(&w) { w } else { w.to_lowercase() },
+            }
+        })
+        .collect()
+}
+
+/// What an alias phrase matches, as a key: two phrases with the same key fold the same
+/// words ("Islamic  State" and "islamic state"; not "IS" and "is", as an acronym matches
+/// only in capitals). Empty when the phrase has no words, and so matches nothing.
+pub(crate) fn alias_key(variant: &str) -> Vec<String> {
+    alias_words(variant).into_iter().map(|w| w.text).collect()
+}
+
 /// The checked settings and the tables built from them; shared by every worker.
 struct Tables {
     settings: AnalyzerSettings,
@@ -336,16 +357,7 @@ impl Analyzer {
         let mut aliases: FxHashMap<String, Vec<(Vec<AliasWord>, String)>> = FxHashMap::default();
         for alias in &settings.aliases {
             for variant in alias.variants.iter().chain(std::iter::once(&alias.term)) {
-                let words: Vec<AliasWord> = variant
-                    .unicode_words()
-                    .map(|w| {
-                        let w = fold_quotes(w).into_owned();
-                        AliasWord {
-                            exact_case: is_acronym(&w),
-                            text: if is_acronym(&w) { w } else { w.to_lowercase() },
-                        }
-                    })
-                    .collect();
+                let words = alias_words(variant);
                 let Some(first) = words.first() else { continue };
                 aliases
                     .entry(first.text.to_lowercase())

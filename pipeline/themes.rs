@@ -127,25 +127,122 @@ impl ThemesFile {
                 )));
             }
         }
-        let mut seen = std::collections::HashSet::new();
+        // Names are compared as readers tell them apart: "Syria" and "syria " are one.
+        let mut names: HashMap<String, usize> = HashMap::new();
+        // Seed terms as a set: two themes with the same set have the same seed vector and
+        // the same evidence, and the second could never take a passage.
+        let mut seed_sets: HashMap<Vec<String>, usize> = HashMap::new();
         for (i, theme) in file.themes.iter().enumerate() {
             let which = format!("theme {} ({:?})", i + 1, theme.name);
-            if theme.name.trim().is_empty() {
+            let name = theme.name.trim().to_lowercase();
+            if name.is_empty() {
                 return Err(error(format!("theme {}: empty name", i + 1)));
             }
-            if theme.name.eq_ignore_ascii_case("other") {
+            if name == "other" {
                 return Err(error(format!(
                     "{which}: `other` is reserved for unassigned passages"
                 )));
             }
-            if !seen.insert(theme.name.to_lowercase()) {
-                return Err(error(format!("{which}: the name is used twice")));
+            if let Some(&first) = names.get(&name) {
+                return Err(error(format!(
+                    "{which}: the name is used twice (theme {} is {:?}; names are compared \
+                     trimmed and lowercased)",
+                    first + 1,
+                    file.themes[first].name
+                )));
             }
-            if theme.seed_terms.iter().all(|t| t.trim().is_empty()) {
+            names.insert(name, i);
+            if theme.seed_terms.is_empty() {
                 return Err(error(format!("{which}: seed_terms is empty")));
             }
+            // An empty term matches nothing: as with an empty focus entry, a slip to fix.
+            if let Some(j) = theme.seed_terms.iter().position(|t| t.trim().is_empty()) {
+                return Err(error(format!(
+                    "{which}: seed_terms: entry {} is empty",
+                    j + 1
+                )));
+            }
+            let mut set: Vec<String> = (theme.seed_terms.iter())
+                .map(|t| {
+                    t.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase()
+                })
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            if let Some(&first) = seed_sets.get(&set) {
+                return Err(error(format!(
+                    "{which}: the same seed_terms as theme {} ({:?})",
+                    first + 1,
+                    file.themes[first].name
+                )));
+            }
+            seed_sets.insert(set, i);
         }
+        file.check_aliases().map_err(error)?;
         Ok(file)
+    }
+
+    /// Checks the aliases, global and per theme: no empty key, list or variant, and no
+    /// variant folded into two terms. The analyzer would take either of the two terms,
+    /// whichever sorts first, and a seed term naming the other would quietly match less.
+    /// A term folds its own name too, so another term cannot take it as a variant.
+    fn check_aliases(&self) -> std::result::Result<(), String> {
+        let tables = std::iter::once(("aliases".to_string(), &self.aliases)).chain(
+            (self.themes.iter().enumerate()).map(|(i, t)| {
+                (
+                    format!("theme {} ({:?}) aliases", i + 1, t.name),
+                    &t.aliases,
+                )
+            }),
+        );
+        // What a variant matches -> (the term it folds into, the table, the variant).
+        let mut folded: HashMap<Vec<String>, (&String, String, &String)> = HashMap::new();
+        for (table, aliases) in tables {
+            for (term, variants) in aliases {
+                if term.trim().is_empty() {
+                    return Err(format!("{table}: an empty key (for {variants:?})"));
+                }
+                if variants.is_empty() {
+                    return Err(format!("{table}: {term:?} has no variants"));
+                }
+                if let Some(j) = variants.iter().position(|v| v.trim().is_empty()) {
+                    return Err(format!("{table}: {term:?}: entry {} is empty", j + 1));
+                }
+                for (j, variant) in variants.iter().enumerate() {
+                    let key = crate::analyze::alias_key(variant);
+                    if key.is_empty() {
+                        return Err(format!(
+                            "{table}: {term:?}: entry {} ({variant:?}) has no words",
+                            j + 1
+                        ));
+                    }
+                }
+                for variant in std::iter::once(term).chain(variants) {
+                    let key = crate::analyze::alias_key(variant);
+                    // Only a term can be without words here; it then folds nothing.
+                    if key.is_empty() {
+                        continue;
+                    }
+                    match folded.get(&key) {
+                        Some((other, _, _)) if other.to_lowercase() == term.to_lowercase() => {}
+                        Some((other, other_table, other_variant)) => {
+                            return Err(format!(
+                                "{table}: {variant:?} is folded into {term:?} here and into \
+                                 {other:?} in {other_table} (as {other_variant:?}): a variant \
+                                 can stand for one term only"
+                            ));
+                        }
+                        None => {
+                            folded.insert(key, (term, table.clone(), variant));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The file's entries that are analyzed like passage text: focus, exclude, other
@@ -407,6 +504,88 @@ mod tests {
             .to_string();
         assert!(
             err.contains("implies_focus") && err.contains("line 4"),
+            "{err}"
+        );
+    }
+
+    /// Regression: these were accepted, and made the analysis quietly depend on the
+    /// order of the aliases, fold nothing, or give two themes one seed.
+    #[test]
+    fn inconsistent_aliases_and_themes_are_refused_naming_the_entry() {
+        let theme = "[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n";
+        let refused = |text: &str| parse(text).unwrap_err().to_string();
+
+        // One variant folded into two terms, in one table or across tables.
+        let err = refused(&format!(
+            "[aliases]\n\"a\" = [\"Syria\"]\n\"b\" = [\"Syria\"]\n{theme}"
+        ));
+        assert!(err.starts_with("themes.toml: "), "{err}");
+        assert!(
+            err.contains("\"Syria\"") && err.contains("\"a\"") && err.contains("\"b\""),
+            "{err}"
+        );
+        let err = refused(&format!(
+            "[aliases]\n\"a\" = [\"Syria\"]\n{theme}aliases = {{ \"b\" = [\"syria\"] }}\n"
+        ));
+        assert!(err.contains("theme 1 (\"A\") aliases"), "{err}");
+        // A term's own name folds into it: another term cannot take it.
+        let err = refused(&format!(
+            "[aliases]\n\"syria\" = [\"Syrian\"]\n\"b\" = [\"Syria\"]\n{theme}"
+        ));
+        assert!(err.contains("\"syria\"") && err.contains("\"b\""), "{err}");
+        // The same variant twice for one term, or a term spelt in two cases, is harmless.
+        parse(&format!(
+            "[aliases]\n\"isis\" = [\"ISIS\", \"ISIS\"]\n\"ISIS\" = [\"Daesh\"]\n{theme}"
+        ))
+        .unwrap();
+        // An acronym matches only in capitals, so "IS" and "is" are two variants.
+        parse(&format!(
+            "[aliases]\n\"islamic state\" = [\"IS\"]\n\"island\" = [\"is\"]\n{theme}"
+        ))
+        .unwrap();
+
+        // Empty aliases.
+        let err = refused(&format!("[aliases]\n\"a\" = []\n{theme}"));
+        assert!(err.contains("aliases: \"a\" has no variants"), "{err}");
+        let err = refused(&format!("[aliases]\n\"\" = [\"x\"]\n{theme}"));
+        assert!(err.contains("aliases: an empty key"), "{err}");
+        let err = refused(&format!("[aliases]\n\"a\" = [\"b\", \" \"]\n{theme}"));
+        assert!(err.contains("aliases: \"a\": entry 2 is empty"), "{err}");
+        let err = refused(&format!("[aliases]\n\"a\" = [\"b\", \"--\"]\n{theme}"));
+        assert!(
+            err.contains("aliases: \"a\": entry 2 (\"--\") has no words"),
+            "{err}"
+        );
+        let err = refused(&format!("{theme}aliases = {{ \"a\" = [] }}\n"));
+        assert!(
+            err.contains("theme 1 (\"A\") aliases: \"a\" has no variants"),
+            "{err}"
+        );
+
+        // Two themes with the same seed terms, order and case aside.
+        let err = refused(
+            "[[theme]]\nname = \"A\"\nseed_terms = [\"x\", \"Y\"]\n\
+             [[theme]]\nname = \"B\"\nseed_terms = [\"y\", \"x \"]\n",
+        );
+        assert!(
+            err.contains("theme 2 (\"B\"): the same seed_terms as theme 1 (\"A\")"),
+            "{err}"
+        );
+
+        // Names equal once trimmed and lowercased.
+        let err = refused(
+            "[[theme]]\nname = \"Syria\"\nseed_terms = [\"x\"]\n\
+             [[theme]]\nname = \"syria \"\nseed_terms = [\"y\"]\n",
+        );
+        assert!(
+            err.contains("theme 2 (\"syria \"): the name is used twice"),
+            "{err}"
+        );
+
+        // An empty seed term is an error, as an empty focus entry is.
+        let err = refused("[[theme]]\nname = \"A\"\nseed_terms = [\"x\", \"\"]\n");
+        assert!(
+            err.contains("theme 1 (\"A\"): seed_terms: entry 2 is empty"),
             "{err}"
         );
     }

@@ -862,6 +862,54 @@ fn an_empty_list_entry_is_refused_naming_the_file() {
     );
 }
 
+/// Regression: each of these was accepted (an empty seed term with only a warning).
+#[test]
+fn inconsistent_aliases_and_themes_are_refused_naming_the_file_and_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let themes = tmp.path().join("themes.toml");
+    let refused = |text: &str| {
+        write(&themes, text);
+        let (_, outcome) = run_files(
+            tmp.path(),
+            &[("a.txt", PROSE.as_bytes())],
+            themes.to_str().unwrap(),
+            &[],
+        );
+        outcome.failure().to_string()
+    };
+    let theme = "[[theme]]\nname = \"A\"\nseed_terms = [\"pier\"]\n";
+    for (text, entry) in [
+        (
+            format!("[aliases]\n\"a\" = [\"Syria\"]\n\"b\" = [\"Syria\"]\n{theme}"),
+            "\"Syria\"",
+        ),
+        (
+            format!("[aliases]\n\"a\" = []\n{theme}"),
+            "aliases: \"a\" has no variants",
+        ),
+        (
+            format!("[aliases]\n\"\" = [\"x\"]\n{theme}"),
+            "aliases: an empty key",
+        ),
+        (
+            format!("{theme}[[theme]]\nname = \"B\"\nseed_terms = [\"pier\"]\n"),
+            "theme 2 (\"B\"): the same seed_terms as theme 1 (\"A\")",
+        ),
+        (
+            format!("{theme}[[theme]]\nname = \"a \"\nseed_terms = [\"harbour\"]\n"),
+            "theme 2 (\"a \"): the name is used twice",
+        ),
+        (
+            "[[theme]]\nname = \"A\"\nseed_terms = [\"pier\", \"\"]\n".to_string(),
+            "theme 1 (\"A\"): seed_terms: entry 2 is empty",
+        ),
+    ] {
+        let stderr = refused(&text);
+        assert_contains("names the file", &shown(&themes), &stderr);
+        assert_contains("names the entry", entry, &stderr);
+    }
+}
+
 #[test]
 fn an_empty_theme_list_is_refused_pointing_to_themes_none() {
     let tmp = tempfile::tempdir().unwrap();

@@ -489,8 +489,13 @@ fn themes() -> impl Strategy<Value = ThemesFile> {
     prop::option::of(prop::collection::vec(subsequence(SEED_WORDS, 1..4), 1..4)).prop_map(
         |themes| match themes {
             None => ThemesFile::default(),
-            Some(themes) => ThemesFile::parse(&themes_toml(&themes), Path::new("gen.toml"))
-                .expect("generated themes file parses"),
+            Some(mut themes) => {
+                // A themes file refuses two themes with the same seed terms.
+                let mut seen = std::collections::HashSet::new();
+                themes.retain(|seeds| seen.insert(seeds.clone()));
+                ThemesFile::parse(&themes_toml(&themes), Path::new("gen.toml"))
+                    .expect("generated themes file parses")
+            }
         },
     )
 }
