@@ -152,6 +152,33 @@ pub struct Boilerplate {
     set: regex::RegexSet,
 }
 
+/// Paragraphs of several kinds, none of them page furniture: no rule should match them
+/// all.
+const PROBES: [&str; 4] = [
+    "x",
+    "42",
+    "The committee met on Tuesday to discuss the budget.",
+    "Ça va ? Très bien, merci.",
+];
+
+/// Why `regex` would match any paragraph, if it would: it matches the empty string within
+/// a paragraph (`pattern = ""`, `(share)?`, a bare `\b`), so it needs none of the
+/// paragraph's text, or it matches every one of [`PROBES`] (`.`). A pattern that matches
+/// the empty string only as a whole paragraph (`^\s*$`) is fine: paragraphs are never
+/// empty.
+fn matches_any_paragraph(regex: &Regex) -> Option<&'static str> {
+    if PROBES
+        .iter()
+        .any(|p| regex.find(p).is_some_and(|m| m.is_empty()))
+    {
+        Some("matches the empty string")
+    } else if PROBES.iter().all(|p| regex.is_match(p)) {
+        Some("matches any text")
+    } else {
+        None
+    }
+}
+
 impl Boilerplate {
     /// The rules shipped with the crate (`pipeline/segment/boilerplate.toml`).
     pub fn builtin() -> Self {
@@ -177,13 +204,16 @@ impl Boilerplate {
         let file: RuleFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         // Each pattern is compiled on its own first, so that an error names its rule.
         for (i, spec) in file.rule.iter().enumerate() {
-            Regex::new(&spec.pattern).map_err(|e| {
-                config_error(format!(
-                    "rule {} ({}): bad pattern: {e}",
-                    i + 1,
-                    spec.reason
-                ))
-            })?;
+            let rule_error = |problem: String| {
+                config_error(format!("rule {} ({}): {problem}", i + 1, spec.reason))
+            };
+            let regex =
+                Regex::new(&spec.pattern).map_err(|e| rule_error(format!("bad pattern: {e}")))?;
+            if let Some(problem) = matches_any_paragraph(&regex) {
+                return Err(rule_error(format!(
+                    "the pattern {problem}, so it would drop every paragraph"
+                )));
+            }
         }
         let set = regex::RegexSet::new(file.rule.iter().map(|r| &r.pattern))
             .map_err(|e| config_error(format!("the rules together: {e}")))?;
@@ -1148,6 +1178,41 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("b.toml") && err.contains("rule 1"), "{err}");
+    }
+
+    /// Regression: `pattern = ""` was accepted, and dropped every paragraph.
+    #[test]
+    fn a_rule_that_matches_any_paragraph_is_refused_naming_the_rule() {
+        let rules = |pattern: &str| {
+            let text = format!(
+                "[[rule]]\nreason = \"a\"\npattern = '^x$'\n\
+                 [[rule]]\nreason = \"b\"\npattern = '{pattern}'\n"
+            );
+            Boilerplate::parse(&text, Path::new("b.toml")).map(|_| ())
+        };
+        for pattern in [
+            "",
+            "x*",
+            "(?i)(share)?",
+            r"(?-u:\b)",
+            "$",
+            "^",
+            ".",
+            "(?s).+",
+            r"\S",
+        ] {
+            let err = rules(pattern).unwrap_err().to_string();
+            assert!(
+                err.starts_with("b.toml: ") && err.contains("rule 2 (b)"),
+                "{pattern:?}: {err}"
+            );
+            assert!(err.contains("every paragraph"), "{pattern:?}: {err}");
+        }
+        // A pattern that matches the empty string only where the paragraph is empty, or
+        // that matches only some paragraphs, is a rule like any other.
+        for pattern in ["^$", r"^\s*$", r"^[\p{N}\p{P}]*$", "(?i)^share", "e"] {
+            rules(pattern).unwrap_or_else(|e| panic!("{pattern:?}: {e}"));
+        }
     }
 
     /// Regression: a syntax error printed the whole line at fault, however long.

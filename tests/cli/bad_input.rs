@@ -131,6 +131,43 @@ fn a_model_passed_as_a_toml_file_gives_a_short_error_naming_file_and_line() {
     }
 }
 
+/// Regression: a rule with an empty pattern was accepted, and dropped every paragraph.
+#[test]
+fn a_boilerplate_rule_that_matches_every_paragraph_is_refused_naming_the_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.toml");
+    write(
+        &rules,
+        "[[rule]]\nreason = \"advertisement\"\npattern = '^Advertisement$'\n\n\
+         [[rule]]\nreason = \"oops\"\npattern = ''\n",
+    );
+    for command in ["run", "classify"] {
+        let outcome = if command == "run" {
+            let mut flags = vec!["--boilerplate", rules.to_str().unwrap(), "--themes", "none"];
+            flags.extend_from_slice(&FAST);
+            RunDirs::new(tmp.path()).run(&seeds_dir(), &flags)
+        } else {
+            let model = manifest_dir().join("models/seeds.json");
+            thematic(
+                tmp.path(),
+                [
+                    "classify".as_ref(),
+                    "--model".as_ref(),
+                    model.as_os_str(),
+                    "--boilerplate".as_ref(),
+                    rules.as_os_str(),
+                    "--out".as_ref(),
+                    tmp.path().join("c").as_os_str(),
+                    seeds_dir().as_os_str(),
+                ],
+            )
+        };
+        let stderr = outcome.failure();
+        assert_contains("names the file", &shown(&rules), stderr);
+        assert_contains("names the rule", "rule 2 (oops)", stderr);
+    }
+}
+
 #[test]
 fn a_themes_file_with_an_unknown_key_names_the_file_and_key() {
     let tmp = tempfile::tempdir().unwrap();
