@@ -7,7 +7,9 @@
 #   ~/.cache/thematic-notebooks-venv, made with $NOTEBOOK_PYTHON, default python3), created
 #   with nbclient, nbformat, ipykernel and nbconvert on the first run and reused afterwards;
 # - `cargo build --release` (a no-op when the binary is up to date), so the notebooks drive the
-#   current code;
+#   current code: the binary under $CARGO_TARGET_DIR when that is set (a relative one is taken
+#   from the repo root, as cargo, run there, takes it), else under target/, handed to the
+#   notebooks as $THEMATIC_BIN;
 # - each notebook executed by nbconvert into a temporary copy, with a per-cell timeout
 #   ($NOTEBOOK_CELL_TIMEOUT seconds, default 600). The committed notebooks are never modified.
 #
@@ -39,8 +41,13 @@ if [[ ! -f "$venv/share/jupyter/kernels/$kernel/kernel.json" ]]; then
         --display-name "Python 3 (thematic notebooks)" >/dev/null
 fi
 
-# 2. The release binary the notebooks drive (rebuilt if the sources changed).
-[[ -x target/release/thematic ]] || echo "notebooks: building target/release/thematic (cargo build --release) ..."
+# 2. The release binary the notebooks drive (rebuilt if the sources changed), where cargo puts
+# it: made absolute, since the notebooks run in their own folder.
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
+export CARGO_TARGET_DIR="$target_dir"
+export THEMATIC_BIN="$target_dir/release/thematic"
+[[ -x "$THEMATIC_BIN" ]] || echo "notebooks: building $THEMATIC_BIN (cargo build --release) ..."
 cargo build --release --quiet --bin thematic
 
 # 3. Execute each notebook into a temporary copy.
