@@ -1159,7 +1159,13 @@ fn an_output_folder_that_cannot_be_written_fails_before_anything_is_written() {
 fn a_rule_that_drops_every_paragraph_is_named() {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("rules.toml");
-    write(&rules, "[[rule]]\nreason = \"too greedy\"\npattern = '.'\n");
+    // Each pattern alone is accepted (it needs a character); together they take every
+    // paragraph.
+    write(
+        &rules,
+        "[[rule]]\nreason = \"too greedy\"\npattern = '[a-z]'\n\n\
+         [[rule]]\nreason = \"no lower case\"\npattern = '^[^a-z]+$'\n",
+    );
     let dirs = RunDirs::new(tmp.path());
     let outcome = run_fast(
         &dirs,
