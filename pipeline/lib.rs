@@ -49,6 +49,8 @@ pub use crate::run::{
     classify, fit, fit_with_progress, Citation, Exemplar, Progress, RunResult, RunSettings, Silent,
     ThemeQuality, Timing,
 };
-pub use crate::segment::{segment, Boilerplate, Dropped, Passage, Unit, MAX_PARAGRAPH_BYTES};
+pub use crate::segment::{
+    segment, Boilerplate, Dropped, Passage, RuleSpec, Unit, MAX_PARAGRAPH_BYTES,
+};
 pub use crate::tfidf::{DocFreq, FittedTfIdf, SparseRow, TfIdfSettings};
 pub use crate::themes::{TermWeight, Theme, ThemeKind, ThemeSettings, ThemeSpec, ThemesFile};

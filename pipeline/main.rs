@@ -103,7 +103,7 @@ struct ClassifyArgs {
     /// Folder for passages.jsonl, dropped.jsonl, themes.json, documents.csv, run.json.
     #[arg(long, default_value = "out/classify")]
     out: PathBuf,
-    /// Boilerplate rules TOML (default: the built-in rules).
+    /// Boilerplate rules TOML (default: the rules the model was fitted with).
     #[arg(long)]
     boilerplate: Option<PathBuf>,
     /// Files or folders to classify.
@@ -416,7 +416,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 
 fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     let model = ThemeModel::load(&args.model)?;
-    let rules = boilerplate(&args.boilerplate)?;
+    // The fit's rules, unless others are given.
+    let rules = match &args.boilerplate {
+        Some(path) => Boilerplate::from_file(path)?,
+        None => model.segmentation()?,
+    };
     prepare_output_dir(&args.out)?;
     let corpus = read_corpus(&args.paths)?;
     warn_corpus(&corpus);

@@ -13,12 +13,12 @@ use crate::cluster::FittedClusters;
 use crate::error::{Error, Result};
 use crate::evidence::{Evidence, EvidenceTerms, Space};
 use crate::reduce::{cosine, FittedReduction};
-use crate::segment::{Passage, Unit};
+use crate::segment::{Boilerplate, Passage, RuleSpec, Unit};
 use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub struct ThemeModel {
     pub analyzer: AnalyzerSettings,
     /// Passage or document units.
     pub unit: Unit,
+    /// The boilerplate rules the passages were cut with, so that `classify` cuts new
+    /// documents the same way whatever rules file the run was given.
+    pub boilerplate: Vec<RuleSpec>,
     /// Vocabulary and idf.
     pub tfidf: FittedTfIdf,
     /// Per vocabulary term, the surface form readers know it by (most frequent word).
@@ -199,6 +202,11 @@ impl ThemeModel {
         })
     }
 
+    /// The boilerplate rules of the fit, compiled.
+    pub fn segmentation(&self) -> Result<Boilerplate> {
+        Boilerplate::from_rules(self.boilerplate.clone(), Path::new("the model's rules"))
+    }
+
     /// Reads a model, refusing another format version with a clear message.
     pub fn load(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|cause| Error::Read {
@@ -317,6 +325,10 @@ impl ThemeModel {
         if let Some((expected, _)) = checks.iter().find(|(_, holds)| !holds) {
             return Err(error(format!("inconsistent parts: expected {expected}")));
         }
+        // Its rules must compile: a model edited by hand may hold a bad pattern.
+        model
+            .segmentation()
+            .map_err(|e| error(format!("its boilerplate rules: {e}")))?;
         // Its analyzer must be one this build can make (a known Snowball language...).
         model
             .analyzer()

@@ -636,6 +636,7 @@ pub fn fit_with_progress(
         format_version: FORMAT_VERSION,
         analyzer: analyzer.settings().clone(),
         unit: settings.unit,
+        boilerplate: boilerplate.rules().to_vec(),
         tfidf,
         display,
         reduction,

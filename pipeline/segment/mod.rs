@@ -129,25 +129,23 @@ struct RuleFile {
     rule: Vec<RuleSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One boilerplate rule as written: what a rules file and a model hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleSpec {
-    reason: String,
-    pattern: String,
-    max_chars: Option<usize>,
-}
-
-/// One boilerplate rule.
-#[derive(Debug, Clone)]
-struct Rule {
-    reason: String,
-    max_chars: usize,
+pub struct RuleSpec {
+    /// Why a paragraph it matches is dropped.
+    pub reason: String,
+    /// A Rust regex, tested against the trimmed paragraph.
+    pub pattern: String,
+    /// The longest paragraph, in characters, the rule may drop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<usize>,
 }
 
 /// The checked boilerplate rules.
 #[derive(Debug, Clone)]
 pub struct Boilerplate {
-    rules: Vec<Rule>,
+    rules: Vec<RuleSpec>,
     /// Every rule's pattern, tested in one pass over a paragraph.
     set: regex::RegexSet,
 }
@@ -197,13 +195,19 @@ impl Boilerplate {
 
     /// Parses rules from TOML text; `path` names the source in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let file: RuleFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
+        Self::from_rules(file.rule, path)
+    }
+
+    /// Checks and compiles rules (a rules file's, or a model's); `path` names their source
+    /// in errors.
+    pub fn from_rules(rules: Vec<RuleSpec>, path: &Path) -> Result<Self> {
         let config_error = |message: String| Error::Config {
             path: PathBuf::from(path),
             message,
         };
-        let file: RuleFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         // Each pattern is compiled on its own first, so that an error names its rule.
-        for (i, spec) in file.rule.iter().enumerate() {
+        for (i, spec) in rules.iter().enumerate() {
             let rule_error = |problem: String| {
                 config_error(format!("rule {} ({}): {problem}", i + 1, spec.reason))
             };
@@ -215,17 +219,14 @@ impl Boilerplate {
                 )));
             }
         }
-        let set = regex::RegexSet::new(file.rule.iter().map(|r| &r.pattern))
+        let set = regex::RegexSet::new(rules.iter().map(|r| &r.pattern))
             .map_err(|e| config_error(format!("the rules together: {e}")))?;
-        let rules = file
-            .rule
-            .into_iter()
-            .map(|spec| Rule {
-                reason: spec.reason,
-                max_chars: spec.max_chars.unwrap_or(usize::MAX),
-            })
-            .collect();
         Ok(Self { rules, set })
+    }
+
+    /// The rules as written, in order.
+    pub fn rules(&self) -> &[RuleSpec] {
+        &self.rules
     }
 
     /// The reason of the first rule that matches `paragraph`, if any.
@@ -235,7 +236,7 @@ impl Boilerplate {
             .matches(paragraph)
             .iter()
             .map(|i| &self.rules[i])
-            .find(|r| chars <= r.max_chars)
+            .find(|r| r.max_chars.is_none_or(|max| chars <= max))
             .map(|r| r.reason.as_str())
     }
 }

@@ -92,3 +92,57 @@ fn a_focus_pruned_from_the_vocabulary_still_makes_evidence() {
         "no evidence names Russia: {evidence:?}"
     );
 }
+
+/// A run with its own boilerplate rules: the model keeps them, so `classify` without
+/// `--boilerplate` cuts the documents as the run did and reproduces it; given the built-in
+/// rules instead, it keeps what the run's rules dropped.
+#[test]
+fn the_model_keeps_the_boilerplate_rules_of_its_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = RunDirs::new(tmp.path());
+    // The built-in rules plus one that drops every paragraph that opens with "The": many
+    // paragraphs of the seeds.
+    let rules = tmp.path().join("rules.toml");
+    let builtin =
+        std::fs::read_to_string(manifest_dir().join("pipeline/segment/boilerplate.toml")).unwrap();
+    std::fs::write(
+        &rules,
+        format!("{builtin}\n[[rule]]\nreason = \"opens with The\"\npattern = '^The '\n"),
+    )
+    .unwrap();
+    let flags = ["--no-charts", "--boilerplate", rules.to_str().unwrap()];
+    assert_classify_reproduces(&dirs, &tmp.path().join("c"), &flags);
+    let dropped_by_rule = dirs
+        .dropped()
+        .iter()
+        .filter(|d| d.reason == "opens with The")
+        .count();
+    assert!(
+        dropped_by_rule >= 5,
+        "the run's rule dropped {dropped_by_rule}"
+    );
+
+    let builtin_out = tmp.path().join("b");
+    thematic(
+        tmp.path(),
+        [
+            "classify".as_ref(),
+            "--model".as_ref(),
+            dirs.model.as_os_str(),
+            "--boilerplate".as_ref(),
+            manifest_dir()
+                .join("pipeline/segment/boilerplate.toml")
+                .as_os_str(),
+            "--out".as_ref(),
+            builtin_out.as_os_str(),
+            seeds_dir().as_os_str(),
+        ],
+    )
+    .success();
+    let kept = read_jsonl::<PassageLine>(&builtin_out.join("passages.jsonl")).len();
+    assert_same(
+        "passages with the built-in rules",
+        &(dirs.passages().len() + dropped_by_rule),
+        &kept,
+    );
+}
