@@ -171,6 +171,7 @@ pub fn render_report(result: &RunResult, info: &RunInfo, plots: Option<&Path>) -
     let mut settings = serde_json::to_value(info).expect("plain structs serialize");
     if let Some(map) = settings.as_object_mut() {
         map.remove("model_file");
+        map.remove("plots");
     }
     let settings = serde_json::to_string_pretty(&settings).expect("plain values serialize");
     let _ = writeln!(h, "<h2>Settings</h2><pre>{}</pre>", esc(&settings));
