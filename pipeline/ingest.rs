@@ -213,7 +213,8 @@ impl SourceMap {
         let (start, width): (usize, &dyn Fn(usize, char) -> usize) = match document.encoding {
             WINDOWS_1252 => (0, &|_, _| 1),
             UTF_16LE | UTF_16BE => (2, &|_, c| 2 * c.len_utf16()),
-            UTF_8_MIXED => (0, &|at, c| {
+            // The BOM's three spaces are its three bytes.
+            UTF_8_MIXED | UTF_8_BOM_MIXED => (0, &|at, c| {
                 if fallback.binary_search(&at).is_ok() {
                     1
                 } else {
@@ -232,7 +233,12 @@ impl SourceMap {
         let mut runs: Vec<Run> = Vec::new();
         let mut file = start;
         for (text, c) in document.text.char_indices() {
-            let (text_width, file_width) = (c.len_utf8(), width(text, c));
+            let bytes = width(text, c);
+            let (text_width, file_width) = match (c.len_utf8(), bytes) {
+                // Byte for byte: one run for a whole stretch, whatever its characters.
+                (t, f) if t == f => (1, 1),
+                widths => widths,
+            };
             if runs
                 .last()
                 .is_none_or(|r| (r.text_width, r.file_width) != (text_width, file_width))
@@ -244,7 +250,7 @@ impl SourceMap {
                     file_width,
                 });
             }
-            file += file_width;
+            file += bytes;
         }
         // The end of the text is the end of the file (past the BOM even when nothing follows).
         runs.push(Run {
@@ -285,6 +291,8 @@ pub const UTF_16BE: &str = "UTF-16BE";
 pub const WINDOWS_1252: &str = "windows-1252";
 /// UTF-8 with some bytes that are not, each decoded as Windows-1252.
 pub const UTF_8_MIXED: &str = "UTF-8, with Windows-1252 for bytes that are not UTF-8";
+/// The same after a byte-order mark.
+pub const UTF_8_BOM_MIXED: &str = "UTF-8 (BOM), with Windows-1252 for bytes that are not UTF-8";
 
 /// A file's text as [`decode`] read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,10 +320,19 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         // The BOM becomes three spaces (trimmed off any paragraph) so that offsets in
         // the text stay offsets in the file.
-        return match std::str::from_utf8(&bytes[3..]) {
-            Ok(s) => Ok(Decoded::whole(format!("   {s}"), UTF_8_BOM)),
-            Err(_) => Err("invalid UTF-8 after its byte-order mark".into()),
-        };
+        return Ok(match std::str::from_utf8(&bytes[3..]) {
+            Ok(s) => Decoded::whole(format!("   {s}"), UTF_8_BOM),
+            // The BOM says UTF-8: a stray byte is read alone, however few characters
+            // beyond ASCII are UTF-8.
+            Err(_) => {
+                let (text, fallback, _) = utf8_with_fallback(&bytes[3..]);
+                Decoded {
+                    text: format!("   {text}"),
+                    encoding: UTF_8_BOM_MIXED,
+                    fallback: fallback.into_iter().map(|at| at + 3).collect(),
+                }
+            }
+        });
     }
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -335,24 +352,41 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Decoded, String> {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Decoded::whole(s.to_owned(), UTF_8)),
-        Err(_) => Ok(utf8_with_fallback(bytes)),
+        Err(_) => {
+            let (text, fallback, utf8) = utf8_with_fallback(bytes);
+            // A UTF-8 article with a stray pasted byte has far more UTF-8 characters
+            // beyond ASCII (quotes, dashes, accents) than stray bytes; in a Windows-1252
+            // file, UTF-8 happens only by accident ("ß“" is the bytes of one character),
+            // and most of its bytes beyond ASCII are not UTF-8.
+            Ok(if utf8 > fallback.len() {
+                Decoded {
+                    text,
+                    encoding: UTF_8_MIXED,
+                    fallback,
+                }
+            } else {
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                Decoded::whole(text.into_owned(), WINDOWS_1252)
+            })
+        }
     }
 }
 
-/// Decodes the valid UTF-8 of `bytes` as UTF-8 and every other byte as Windows-1252, or
-/// the whole of them as Windows-1252 when no character beyond ASCII is valid UTF-8 (a
-/// Windows-1252 file, whose pairs of accented letters rarely happen to form UTF-8).
+/// Decodes the valid UTF-8 of `bytes` as UTF-8 and every other byte as Windows-1252: the
+/// text, the text offsets of the characters decoded from those bytes
+/// ([`Document::fallback`]), and how many characters beyond ASCII were valid UTF-8.
 /// encoding_rs decodes a whole file in one encoding or replaces bad bytes with U+FFFD; no
 /// crate found here mixes two, so the loop over `Utf8Error` is written out.
-fn utf8_with_fallback(bytes: &[u8]) -> Decoded {
+fn utf8_with_fallback(bytes: &[u8]) -> (String, Vec<usize>, usize) {
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
     let mut fallback = Vec::new();
     let mut rest = bytes;
-    let mut any_utf8 = false;
+    let mut utf8 = 0;
+    let beyond_ascii = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
     loop {
         match std::str::from_utf8(rest) {
             Ok(valid) => {
-                any_utf8 |= !valid.is_ascii();
+                utf8 += beyond_ascii(valid);
                 text.push_str(valid);
                 break;
             }
@@ -360,7 +394,7 @@ fn utf8_with_fallback(bytes: &[u8]) -> Decoded {
                 let (valid, after) = rest.split_at(e.valid_up_to());
                 // Checked by `from_utf8` up to `valid_up_to`.
                 let valid = std::str::from_utf8(valid).unwrap_or_default();
-                any_utf8 |= !valid.is_ascii();
+                utf8 += beyond_ascii(valid);
                 text.push_str(valid);
                 // One byte at a time: the next may start a valid character.
                 let (bad, after) = after.split_at(1);
@@ -371,16 +405,7 @@ fn utf8_with_fallback(bytes: &[u8]) -> Decoded {
             }
         }
     }
-    if any_utf8 {
-        Decoded {
-            text,
-            encoding: UTF_8_MIXED,
-            fallback,
-        }
-    } else {
-        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-        Decoded::whole(text.into_owned(), WINDOWS_1252)
-    }
+    (text, fallback, utf8)
 }
 
 /// A NUL byte anywhere, or more than 1 in 20 control bytes (other than tab, CR, LF, FF) in the
@@ -413,23 +438,52 @@ mod tests {
     /// "Russiaâ€™s"), and only the stray byte is read as Windows-1252.
     #[test]
     fn a_stray_byte_in_utf8_is_read_alone_as_windows_1252() {
-        let mut bytes = "Russia’s war. A stray quote: ".as_bytes().to_vec();
+        let mut bytes = "Russia’s war — the “operation” — and a stray quote: "
+            .as_bytes()
+            .to_vec();
         bytes.push(0x93);
         bytes.extend_from_slice(b"Moscow");
         bytes.push(0x94);
         bytes.extend_from_slice(" café".as_bytes());
         let d = decode(&bytes).unwrap();
-        assert_eq!(d.text, "Russia’s war. A stray quote: “Moscow” café");
+        assert_eq!(
+            d.text,
+            "Russia’s war — the “operation” — and a stray quote: “Moscow” café"
+        );
         assert_eq!(d.encoding, UTF_8_MIXED);
-        let open = d.text.find('“').unwrap();
-        let close = d.text.find('”').unwrap();
+        let open = d.text.rfind('“').unwrap();
+        let close = d.text.rfind('”').unwrap();
         assert_eq!(d.fallback, vec![open, close]);
         // A byte that cannot start UTF-8 right after a valid multi-byte character, and one
         // at the very end (an unfinished sequence).
+        let mut bytes = "’’’ x".as_bytes().to_vec();
+        bytes.extend_from_slice(&[0x80, b'y', 0xE2]);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "’’’ x€yâ");
+        // After "’’’ x" (3 x 3 + 2 bytes), and after "’’’ x€y" (11 + 3 + 1).
+        assert_eq!(d.fallback, vec![11, 15]);
+        // After a BOM, which says UTF-8, even one stray byte is read alone.
+        let d = decode(b"\xEF\xBB\xBFx \x93y").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("   x “y", UTF_8_BOM_MIXED));
+        assert_eq!(d.fallback, vec![5]);
+        assert_eq!(
+            char_offsets(&Document::decoded("d.txt", d)),
+            vec![0, 1, 2, 3, 4, 5, 6]
+        );
+    }
+
+    /// A Windows-1252 file whose "ß“" happens to be the two bytes of one UTF-8 character
+    /// (U+07D3) is still Windows-1252: its other bytes beyond ASCII are not UTF-8.
+    #[test]
+    fn utf8_by_accident_in_windows_1252_stays_windows_1252() {
+        let d = decode(b"\x84Gru\xdf\x93 aus M\xfcnchen").unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("„Gruß“ aus München", WINDOWS_1252)
+        );
+        // Fewer UTF-8 characters beyond ASCII than stray bytes: Windows-1252 throughout.
         let d = decode(&[b'\xc3', b'\xa9', 0x80, b'x', 0xE2]).unwrap();
-        assert_eq!(d.text, "é€xâ");
-        // After "é" (2 bytes), and after "é€x" (2 + 3 + 1).
-        assert_eq!(d.fallback, vec![2, 6]);
+        assert_eq!((d.text.as_str(), d.encoding), ("Ã©€xâ", WINDOWS_1252));
     }
 
     #[test]
@@ -487,14 +541,14 @@ mod tests {
         assert_eq!(SourceMap::of(&d).file_offset(d.text.len()), bytes.len());
 
         // UTF-8 with stray bytes: their one byte each, the UTF-8's own width elsewhere.
-        let mut bytes = "é ".as_bytes().to_vec();
+        let mut bytes = "éü ".as_bytes().to_vec();
         bytes.push(0x93);
         bytes.extend_from_slice("q’".as_bytes());
         bytes.push(0x94);
         let d = document(&bytes);
         assert_eq!(d.encoding, UTF_8_MIXED);
-        // é (2 bytes), space, 0x93, q, ’ (3 bytes), 0x94.
-        assert_eq!(char_offsets(&d), vec![0, 2, 3, 4, 5, 8]);
+        // é, ü (2 bytes each), space, 0x93, q, ’ (3 bytes), 0x94.
+        assert_eq!(char_offsets(&d), vec![0, 2, 4, 5, 6, 7, 10]);
         assert_eq!(SourceMap::of(&d).file_offset(d.text.len()), bytes.len());
 
         // UTF-8, with or without a BOM: the identity.

@@ -39,7 +39,7 @@ pub use crate::evidence::{split_extra, Evidence, EvidencePhrases, EvidenceTerms,
 pub use crate::fsio::{prepare_output_dir, remove_stale_temp_files};
 pub use crate::ingest::{
     decode, read_corpus, Corpus, Decoded, Document, SkippedFile, SourceMap, UTF_16BE, UTF_16LE,
-    UTF_8, UTF_8_BOM, UTF_8_MIXED, WINDOWS_1252,
+    UTF_8, UTF_8_BOM, UTF_8_BOM_MIXED, UTF_8_MIXED, WINDOWS_1252,
 };
 pub use crate::model::{Assignment, ThemeModel, FORMAT_VERSION};
 pub use crate::output::{withdraw_record, write_outputs, DocumentInfo, RunInfo, OUTPUT_FILES};

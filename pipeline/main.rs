@@ -264,7 +264,8 @@ fn warn_corpus(corpus: &thematic::Corpus) {
         eprintln!("warning: skipped {}: {}", s.path, s.reason);
     }
     for d in corpus.documents.iter().filter(|d| !d.fallback.is_empty()) {
-        let first = thematic::SourceMap::of(d).file_offset(d.fallback[0]);
+        // Everything before the first stray byte is UTF-8 (or a BOM), byte for byte.
+        let first = d.fallback[0];
         let n = d.fallback.len();
         eprintln!(
             "warning: {}: {n} byte{} not UTF-8 (the first at byte {first}), read as Windows-1252",

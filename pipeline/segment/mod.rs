@@ -275,7 +275,9 @@ pub fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
             let did_not_fit =
                 width.is_some_and(|w| chars <= w && chars + 1 + first_word.chars().count() > w);
             if dash {
-                mid_sentence
+                // Not in a list of dash items, whose items rarely end with a full stop.
+                let item = spans.last().is_some_and(|&(s, e)| starts_item(&text[s..e]));
+                mid_sentence && !item
             } else {
                 !starts_item(trimmed)
                     && (trimmed.chars().next().is_some_and(char::is_lowercase)
@@ -734,6 +736,22 @@ mod tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert!(parts[0].ends_with("in an interview."), "{parts:?}");
         assert_eq!(parts[1], "– A list item after a whole sentence.");
+        // Items of a dash list, none ending a sentence, stay items in wrapped text.
+        let list = format!(
+            "{}The reports agree on four points:\n\
+             – warnings from the United States reached the Federal Security Service\n\
+             – the hall had no armed guards and several of its emergency exits were\n\
+             – the migrants who were detained afterwards mostly had their papers\n\
+             – the regional police were not told about the warnings that night\n",
+            "Some text that is wrapped at the same width as the others in here\n".repeat(3)
+        );
+        assert!(wrap_width(&list).is_some());
+        let items: Vec<&str> = paragraph_spans(&list)
+            .iter()
+            .map(|&(s, e)| &list[s..e])
+            .filter(|p| p.starts_with('–'))
+            .collect();
+        assert_eq!(items.len(), 4, "{items:?}");
     }
 
     #[test]
@@ -1082,6 +1100,10 @@ mod tests {
                 "affiliation",
             ),
             (
+                "6. Rahimov, D.; Clarke, E. (2024). \"ISKP's Central Asian turn\". Studies 9 (3).",
+                "citation",
+            ),
+            (
                 "Prof. John R. Roe, Professor of International Security, Example College",
                 "affiliation",
             ),
@@ -1136,6 +1158,10 @@ mod tests {
             "The authors are clear that Russia's campaign in Syria made it the group's first target.",
             "Doe, J., the analyst, said the attack (March 2024) was revenge for Syria, and many agreed with him at the time, though not all of them for the same reasons; the rest of this long paragraph goes on well past any reference list's length, as prose does when it argues a point at length and cites no one at all, so that no rule meant for a reference can take it: it is an argument, not an entry, and it ends with a full stop.",
             "Jane Doe, who teaches at Example University, says the attack was revenge.",
+            "Meanwhile, U.S. officials cited a report by the Soufan Center (2023) warning of it.",
+            "Washington, D.C. officials said the attack (March 2024) had been planned for months.",
+            "Mark Youngman, a researcher at the University of Portsmouth who studies the region, said:",
+            "Harold Chambers, a political and security analyst at the Geneva Academy, told us —",
             "Syria, Chechnya and the Taliban",
             "The writer was in Grozny when Russian troops stormed the city, and he says Chechnya explains the attack.",
             "The writer is convinced that Syria explains the attack.",

@@ -471,7 +471,7 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     // UTF-8 with one pasted Windows-1252 quote pair: only those two bytes are Windows-1252.
-    let mut mixed = "The ferry’s timetable changed in Åland.\n\nThe captain called it "
+    let mut mixed = "The ferry’s timetable changed in Åland and Malmö.\n\nThe captain called it "
         .as_bytes()
         .to_vec();
     mixed.extend_from_slice(b"\x93temporary\x94.");
@@ -485,10 +485,10 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
     ];
     let (dirs, outcome) = run_files(tmp.path(), &files, "none", &["--k", "3"]);
     let outcome = outcome.success();
-    // "The ferry’s ... called it " is 66 bytes of UTF-8.
+    // "The ferry’s ... called it " is 77 bytes of UTF-8.
     assert!(
         outcome.stderr.contains(
-            "warning: mixed.txt: 2 bytes are not UTF-8 (the first at byte 66), read as Windows-1252"
+            "warning: mixed.txt: 2 bytes are not UTF-8 (the first at byte 77), read as Windows-1252"
         ),
         "{}",
         outcome.stderr
@@ -501,7 +501,7 @@ fn encodings_and_line_endings_are_decoded_and_offsets_are_file_offsets() {
         "A byte-order mark starts this file about lighthouse keepers.",
         "The tide tables were printed weekly.",
         "Sailmakers worked in the loft.",
-        "The ferry’s timetable changed in Åland.",
+        "The ferry’s timetable changed in Åland and Malmö.",
         "The captain called it “temporary”.",
     ] {
         assert!(
