@@ -34,7 +34,10 @@ pub enum Error {
     /// Every paragraph of the corpus was dropped: most likely a boilerplate rule that
     /// matches prose.
     #[error(
-        "all {dropped} paragraphs of the {documents} documents were dropped (most often as {reason:?}, {times} times); check the boilerplate rules (--boilerplate)"
+        "all {} of {} were dropped (most often as {reason:?}: {}); check the boilerplate rules (--boilerplate)",
+        count(*.dropped, "paragraph"),
+        count(*.documents, "document"),
+        count(*.times, "time"),
     )]
     AllDropped {
         /// Documents read.
@@ -211,3 +214,8 @@ fn toml_context(text: &str, span: std::ops::Range<usize>, message: &str) -> Stri
 
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// "1 document", "5 documents".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}

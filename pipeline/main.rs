@@ -180,12 +180,42 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A path as the file system resolves it, whether or not the file exists yet (its folder
-/// does): two spellings of one file compare equal.
+/// A path as the file system resolves it, whether or not it exists yet: two spellings of
+/// one file (`out/./x`, `sub/../x`, a link to it) compare equal.
 fn resolved(path: &Path) -> PathBuf {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).unwrap_or_default();
-    dir.join(path.file_name().unwrap_or_default())
+    // The longest part that exists, with its links and ".." resolved, then the rest
+    // spelled out ("." dropped, ".." taken back).
+    let mut rest = Vec::new();
+    let mut existing = path;
+    let base = loop {
+        if let Ok(real) = std::fs::canonicalize(if existing.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            existing
+        }) {
+            break real;
+        }
+        // The last component, ".." included (which `file_name` does not give).
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last.as_os_str());
+                existing = parent;
+            }
+            // Nothing of it exists (an unreadable root): compare it as spelled.
+            _ => return path.to_path_buf(),
+        }
+    };
+    let mut out = base;
+    for part in rest.into_iter().rev() {
+        match part.to_str() {
+            Some(".") => {}
+            Some("..") => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    out
 }
 
 /// The model is written over whatever `--model` names, so it must name none of the run's
@@ -217,7 +247,7 @@ fn check_model_path(
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case(ext))
     };
-    if plots.is_some_and(|p| resolved(&p.join("x")).parent() == at.parent())
+    if plots.is_some_and(|p| Some(resolved(p).as_path()) == at.parent())
         && (chart("png") || chart("svg"))
     {
         anyhow::bail!(
@@ -238,7 +268,7 @@ fn check_model_path(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
     for root in corpus {
-        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        let root = resolved(root);
         if at == root || (is_txt && at.starts_with(&root)) {
             anyhow::bail!(
                 "--model {} is in the corpus {}; give the model another path",
@@ -345,20 +375,20 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     };
     let rules = boilerplate(&args.boilerplate)?;
+    let plots_dir = Some(args.plots.as_path()).filter(|_| !args.no_charts);
+    let inputs = [
+        ("--themes", themes_file.as_deref()),
+        ("--boilerplate", args.boilerplate.as_deref()),
+    ];
+    check_model_path(&args.model, &args.out, plots_dir, &inputs, &corpus_paths)?;
     // Find out that an output folder cannot be written before the fit, not after it.
     let model_dir = args.model.parent().filter(|p| !p.as_os_str().is_empty());
-    let plots_dir = Some(args.plots.as_path()).filter(|_| !args.no_charts);
     for dir in [Some(args.out.as_path()), plots_dir, model_dir]
         .into_iter()
         .flatten()
     {
         prepare_output_dir(dir)?;
     }
-    let inputs = [
-        ("--themes", themes_file.as_deref()),
-        ("--boilerplate", args.boilerplate.as_deref()),
-    ];
-    check_model_path(&args.model, &args.out, plots_dir, &inputs, &corpus_paths)?;
     let corpus = read_corpus(&corpus_paths)?;
     warn_corpus(&corpus);
     let bars = Bars::default();

@@ -326,9 +326,10 @@ impl ThemeModel {
             return Err(error(format!("inconsistent parts: expected {expected}")));
         }
         // Its rules must compile: a model edited by hand may hold a bad pattern.
-        model
-            .segmentation()
-            .map_err(|e| error(format!("its boilerplate rules: {e}")))?;
+        model.segmentation().map_err(|e| match e {
+            Error::Config { message, .. } => error(format!("its boilerplate {message}")),
+            other => other,
+        })?;
         // Its analyzer must be one this build can make (a known Snowball language...).
         model
             .analyzer()

@@ -97,7 +97,8 @@ pub struct RunInfo {
     pub corpus: Vec<PathBuf>,
     /// The themes file, if any.
     pub themes_file: Option<PathBuf>,
-    /// The boilerplate rules file, if not the built-in rules.
+    /// The boilerplate rules file, if one was given: else `run` used the built-in rules
+    /// and `classify` the model's.
     pub boilerplate_file: Option<PathBuf>,
     /// The model file written or read.
     pub model_file: PathBuf,

@@ -455,7 +455,8 @@ pub fn fit_with_progress(
         for d in &dropped {
             *counts.entry(d.reason.as_str()).or_default() += 1;
         }
-        // The most frequent reason (ties: the first in order), which names the rule at fault.
+        // The most frequent reason (ties: the first alphabetically), which names the rule
+        // at fault.
         let (reason, times) = (counts.into_iter())
             .max_by_key(|&(reason, n)| (n, std::cmp::Reverse(reason)))
             .unwrap_or_default();

@@ -1093,21 +1093,41 @@ fn the_model_may_not_take_the_path_of_another_output_or_an_input() {
     std::fs::copy(seed_themes(), &themes).unwrap();
     let themes_before = std::fs::read(&themes).unwrap();
     let mut dirs = RunDirs::new(tmp.path());
+    let rules = tmp.path().join("rules.toml");
+    std::fs::copy(
+        manifest_dir().join("pipeline/segment/boilerplate.toml"),
+        &rules,
+    )
+    .unwrap();
+    let linked = tmp.path().join("linked.toml");
+    std::os::unix::fs::symlink(&themes, &linked).unwrap();
+    // Other spellings of the same files, which must compare equal.
     let cases = [
-        (dirs.out.join("themes.json"), "themes.json"),
-        (themes.clone(), "--themes"),
+        (dirs.out.join(".").join("themes.json"), "themes.json"),
+        (tmp.path().join("sub/../th.toml"), "--themes"),
+        (linked, "--themes"),
+        (rules.clone(), "--boilerplate"),
+        (dirs.plots.join("top_terms.png"), "charts folder"),
         (corpus.clone(), "is a folder"),
         (corpus.join("model.txt"), "in the corpus"),
     ];
     for (model, says) in cases {
         dirs.model = model;
-        let outcome = run_fast(&dirs, &corpus, themes.to_str().unwrap(), &[]);
+        let outcome = dirs.run(
+            &corpus,
+            &[
+                "--themes",
+                themes.to_str().unwrap(),
+                "--boilerplate",
+                rules.to_str().unwrap(),
+            ],
+        );
         let stderr = outcome.failure();
         assert_contains("names --model", "--model", stderr);
         assert_contains("says why", says, stderr);
         assert!(
-            !dirs.out.join("passages.jsonl").exists() && !dirs.out.join("themes.json").exists(),
-            "{says}: nothing is written"
+            !dirs.out.exists() && !dirs.plots.exists(),
+            "{says}: nothing is written, no folder made"
         );
     }
     assert_same(
@@ -1176,5 +1196,5 @@ fn a_rule_that_drops_every_paragraph_is_named() {
     let stderr = outcome.failure();
     assert_contains("names the reason", "\"too greedy\"", stderr);
     assert_contains("names the setting", "--boilerplate", stderr);
-    assert_contains("counts the documents", "of the 5 documents", stderr);
+    assert_contains("counts the documents", "of 5 documents", stderr);
 }
