@@ -35,7 +35,7 @@ const LATER_SETS: [(&str, f64, f64, usize); 26] = [
     // longer reads as the motive.
     ("unseen_test6", 0.85, 0.85, 0),
     ("unseen_test7", 0.65, 0.69, 0),
-    ("unseen_test8", 0.68, 0.62, 0),
+    ("unseen_test8", 0.70, 0.62, 0),
     // No paragraph argues Chechnya; the seeds model gives one Chechnya (F1 0).
     ("unseen_test9", 0.91, 0.66, 0),
     ("unseen_test10", 0.66, 0.66, 0),
