@@ -64,20 +64,22 @@ impl ClusterSettings {
     /// The number of clusters for `n` passages and `n_named` named themes: `k`, or the
     /// default when it is `None`; an error naming `--k` when it cannot be used. Fewer
     /// passages than named themes with the default k is the themes file's fault, not that of
-    /// a `--k` the user never gave: [`Error::FewerPassagesThanThemes`].
-    pub fn resolve_k(&self, n: usize, n_named: usize) -> Result<usize> {
+    /// a `--k` the user never gave: [`Error::FewerPassagesThanThemes`]. Messages count
+    /// in `unit` ("passage", or "document" under `--unit document`).
+    pub fn resolve_k(&self, n: usize, n_named: usize, unit: &'static str) -> Result<usize> {
         self.validate()?;
         if self.k.is_none() && n_named > n {
             return Err(Error::FewerPassagesThanThemes {
                 passages: n,
+                unit,
                 themes: n_named,
             });
         }
         let k = self.k.unwrap_or(DEFAULT_K.min(n).max(n_named));
         let problem = if k == 0 {
-            format!("no passage to cluster ({n} passages)")
+            format!("no {unit} to cluster ({n} {unit}s)")
         } else if k > n {
-            format!("k = {k} is larger than the number of passages ({n})")
+            format!("k = {k} is larger than the number of {unit}s ({n})")
         } else if n_named > k {
             format!("k = {k} is smaller than the number of named themes ({n_named})")
         } else {
@@ -99,7 +101,7 @@ impl ClusterSettings {
         seed: u64,
     ) -> Result<FittedClusters> {
         let n = vectors.nrows();
-        let k = self.resolve_k(n, seeds.nrows())?;
+        let k = self.resolve_k(n, seeds.nrows(), "passage")?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut init = Array2::zeros((k, vectors.ncols()));
         init.slice_mut(ndarray::s![..seeds.nrows(), ..])
@@ -375,7 +377,7 @@ mod tests {
     #[test]
     fn too_few_passages_for_the_named_themes_blames_the_themes_unless_k_was_given() {
         let err = ClusterSettings::default()
-            .resolve_k(2, 4)
+            .resolve_k(2, 4, "passage")
             .unwrap_err()
             .to_string();
         assert!(!err.contains("--k"), "{err}");
@@ -385,7 +387,7 @@ mod tests {
         );
         assert!(err.contains("--themes none"), "{err}");
         let err = ClusterSettings::default()
-            .resolve_k(1, 2)
+            .resolve_k(1, 2, "passage")
             .unwrap_err()
             .to_string();
         assert!(err.contains("1 passage,"), "{err}");
@@ -393,11 +395,21 @@ mod tests {
             k: Some(4),
             ..Default::default()
         }
-        .resolve_k(2, 4)
+        .resolve_k(2, 4, "passage")
         .unwrap_err()
         .to_string();
         assert!(err.contains("`--k`") && err.contains("(2)"), "{err}");
-        assert_eq!(ClusterSettings::default().resolve_k(4, 4).unwrap(), 4);
-        assert_eq!(ClusterSettings::default().resolve_k(5, 0).unwrap(), 5);
+        assert_eq!(
+            ClusterSettings::default()
+                .resolve_k(4, 4, "passage")
+                .unwrap(),
+            4
+        );
+        assert_eq!(
+            ClusterSettings::default()
+                .resolve_k(5, 0, "passage")
+                .unwrap(),
+            5
+        );
     }
 }

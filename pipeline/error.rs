@@ -69,7 +69,7 @@ pub enum Error {
     /// given: the default k is never below the number of named themes, since each named
     /// theme starts a cluster of its own. (`main` adds the themes file's name.)
     #[error(
-        "the corpus has {passages} passage{}, fewer than the {themes} named themes of the \
+        "the corpus has {passages} {unit}{}, fewer than the {themes} named themes of the \
          themes file: each named theme needs a cluster of its own; use `--themes none` for \
          pure discovery, or give more text",
         if *.passages == 1 { "" } else { "s" }
@@ -77,6 +77,8 @@ pub enum Error {
     FewerPassagesThanThemes {
         /// The number of passages (documents with `--unit document`).
         passages: usize,
+        /// What a passage is: "passage", or "document" with `--unit document`.
+        unit: &'static str,
         /// The number of named themes.
         themes: usize,
     },

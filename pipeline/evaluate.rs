@@ -123,7 +123,11 @@ fn read_labels(path: &Path) -> Result<Vec<LabelRow>> {
         line,
         message: e.to_string(),
     };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| error(1, e))?;
+    // Fields are trimmed: a header written `doc, start, label` is read as meant.
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| error(1, e))?;
     let headers = reader.headers().map_err(|e| error(1, e))?.clone();
     reader
         .records()
@@ -211,7 +215,8 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         return Ok(report);
     }
     let dropped_path = passages_path.with_file_name("dropped.jsonl");
-    let dropped: Vec<DroppedRow> = if dropped_path.exists() {
+    let has_dropped = dropped_path.exists();
+    let dropped: Vec<DroppedRow> = if has_dropped {
         read_jsonl(&dropped_path)?
     } else {
         Vec::new()
@@ -313,6 +318,13 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
         };
         confusion[class_index[row.label.as_str()]][predicted_class] += 1;
         report.evaluated += 1;
+    }
+    if report.unmatched > 0 && !has_dropped {
+        report.warnings.push(format!(
+            "{} is missing: the {} labelled paragraphs that match no passage may be ones the run dropped (boilerplate, duplicates), which cannot be told from offsets of another segmentation; copy dropped.jsonl beside the passages",
+            dropped_path.display(),
+            report.unmatched
+        ));
     }
     if report.evaluated == 0 {
         let matched = labels.iter().any(|l| {
@@ -735,6 +747,15 @@ mod tests {
         assert!((r.macro_f1 - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
     }
 
+    /// Regression: a header spaced as `doc, start, label` gave "missing field label".
+    #[test]
+    fn spaces_around_fields_are_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, passages) = write_run(dir.path(), "doc, start, label\na, 0, A\n", &[(0, "A")]);
+        let r = evaluate(&labels, &passages).unwrap();
+        assert_eq!((r.evaluated, r.macro_f1), (1, 1.0));
+    }
+
     #[test]
     fn labels_matching_nothing_are_counted_apart_and_an_empty_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -749,6 +770,15 @@ mod tests {
         let r = evaluate(&labels, &passages).unwrap();
         assert_eq!((r.evaluated, r.unmatched, r.content_dropped), (1, 1, 0));
         assert!(r.to_text().contains("match no paragraph"));
+        // Without dropped.jsonl, an unmatched label may be a dropped paragraph: said.
+        let missing = |r: &Evaluation| {
+            r.warnings
+                .iter()
+                .any(|w| w.contains("dropped.jsonl is missing"))
+        };
+        assert!(missing(&r), "{:?}", r.warnings);
+        std::fs::write(dir.path().join("dropped.jsonl"), "").unwrap();
+        assert!(!missing(&evaluate(&labels, &passages).unwrap()));
         std::fs::write(&labels, "doc,start,label\n").unwrap();
         let err = evaluate(&labels, &passages).unwrap_err().to_string();
         assert!(err.contains("no labels"), "{err}");

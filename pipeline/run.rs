@@ -467,12 +467,12 @@ pub fn fit_with_progress(
             times,
         });
     }
-    if !settings.auto_k {
-        // Checked now rather than after the reduction, minutes into a large run.
-        settings
-            .cluster
-            .resolve_k(passages.len(), themes.themes.len())?;
-    }
+    // Checked now rather than after the reduction, minutes into a large run, and in the
+    // unit the user chose ("2 documents" under `--unit document`). `--k auto` picks a k
+    // that passes.
+    settings
+        .cluster
+        .resolve_k(passages.len(), themes.themes.len(), settings.unit.noun())?;
     clock.begin("analyze");
 
     let mut analyzer_settings = settings.analyzer.clone();

@@ -123,6 +123,16 @@ pub enum Unit {
     Document,
 }
 
+impl Unit {
+    /// What one unit is called in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Unit::Passage => "passage",
+            Unit::Document => "document",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {

@@ -739,6 +739,29 @@ fn one_passage_and_fewer_passages_than_clusters() {
     let stderr = outcome.failure();
     assert_contains("names --k", "`--k`", stderr);
     assert_contains("gives the passage count", "(1)", stderr);
+    // Under --unit document the count is in documents: the user gave two articles, not
+    // "2 passages" (regression: it said passages).
+    let two: [(&str, &[u8]); 2] = [
+        (
+            "one.txt",
+            b"A lighthouse keeper.\n\nHis lamp and his logbook.",
+        ),
+        ("two.txt", b"A baker.\n\nHer oven and her flour."),
+    ];
+    let unit = ["--unit", "document"];
+    let (_, outcome) = run_files(&tmp.path().join("d"), &two, &seed_themes_arg(), &unit);
+    assert_contains("counts documents", "2 documents", outcome.failure());
+    let (_, outcome) = run_files(
+        &tmp.path().join("e"),
+        &two,
+        "none",
+        &["--unit", "document", "--k", "3"],
+    );
+    assert_contains(
+        "counts documents",
+        "number of documents (2)",
+        outcome.failure(),
+    );
 }
 
 #[test]
