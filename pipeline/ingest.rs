@@ -71,7 +71,9 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
     // With several corpus paths, ids keep the path as given so that `a/x.txt` and
     // `b/x.txt` stay two documents; a file reached twice is read once.
     let several = paths.len() > 1;
-    let mut seen = std::collections::HashSet::new();
+    // Each file's real path, with the id it was first read under: a file reached twice
+    // (through a link, or named twice) is read once and the second path is reported.
+    let mut seen: std::collections::HashMap<PathBuf, String> = Default::default();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|cause| Error::Read {
             path: root.clone(),
@@ -79,12 +81,10 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
         })?;
         if meta.is_file() {
             let id = match root.file_name() {
-                Some(name) if !several => name.to_string_lossy().into_owned(),
-                _ => root.to_string_lossy().replace('\\', "/"),
+                Some(name) if !several => path_id(Path::new(name)),
+                _ => path_id(root),
             };
-            if seen.insert(std::fs::canonicalize(root).unwrap_or_else(|_| root.clone())) {
-                read_one(root, id, &mut corpus)?;
-            }
+            read_once(root, id, &mut seen, &mut corpus)?;
             continue;
         }
         let mut files = Vec::new();
@@ -122,10 +122,7 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
             } else {
                 file.strip_prefix(root).unwrap_or(&file)
             };
-            let id = relative.to_string_lossy().replace('\\', "/");
-            if seen.insert(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone())) {
-                read_one(&file, id, &mut corpus)?;
-            }
+            read_once(&file, path_id(relative), &mut seen, &mut corpus)?;
         }
     }
     corpus.documents.sort_by(|a, b| a.id.cmp(&b.id));
@@ -139,6 +136,52 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
         return Err(Error::EmptyCorpus { path, reason });
     }
     Ok(corpus)
+}
+
+/// A document id for `path`, with `/` between components on every system. On Unix, a
+/// file name that is not UTF-8 keeps its stray bytes as `\xNN` escapes: a lossy "�" would
+/// give two such files one id, and a name in the outputs that matches no file.
+#[cfg(unix)]
+fn path_id(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut id = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        id.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            id.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    id
+}
+
+/// A document id for `path`, with `/` between components on every system.
+#[cfg(not(unix))]
+fn path_id(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads `path` unless its real file was read already, in which case it is reported as
+/// skipped, naming the id it was read under.
+fn read_once(
+    path: &Path,
+    id: String,
+    seen: &mut std::collections::HashMap<PathBuf, String>,
+    corpus: &mut Corpus,
+) -> Result<()> {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match seen.get(&real) {
+        Some(first) => {
+            corpus.skipped.push(SkippedFile {
+                path: path.display().to_string(),
+                reason: format!("same file as {first}"),
+            });
+            Ok(())
+        }
+        None => {
+            seen.insert(real, id.clone());
+            read_one(path, id, corpus)
+        }
+    }
 }
 
 /// The same article saved twice under two names would count twice in every share: the

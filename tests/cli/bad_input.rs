@@ -1036,6 +1036,42 @@ fn symlink_loops_and_dangling_links_are_skipped_with_warnings() {
     assert_spans_are_file_offsets(&dirs, &corpus);
 }
 
+/// Regression: a file reached twice (here through a link) was read once and the second
+/// path passed over in silence; two names that differ only in a byte that is not UTF-8
+/// got one lossy id ("n\u{FFFD}.txt").
+#[test]
+fn a_file_reached_twice_is_reported_and_names_that_are_not_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write(&corpus.join("a.txt"), PROSE);
+    std::os::unix::fs::symlink(corpus.join("a.txt"), corpus.join("b-link.txt")).unwrap();
+    let texts = [
+        "The orchard keeper counted apples and pears at the autumn market.",
+        "A violinist tuned her strings before the evening concert in the hall.",
+    ];
+    for (byte, text) in [0xE9u8, 0xE8].into_iter().zip(texts) {
+        let name = [b'n', byte, b'.', b't', b'x', b't'];
+        write(&corpus.join(std::ffi::OsStr::from_bytes(&name)), text);
+    }
+    let dirs = RunDirs::new(tmp.path());
+    let outcome = run_fast(&dirs, &corpus, "none", &["--k", "2"]);
+    outcome.success();
+    let line = outcome
+        .stderr
+        .lines()
+        .find(|l| l.contains("b-link.txt"))
+        .unwrap_or_else(|| panic!("not reported: {}", outcome.stderr));
+    assert_contains("names the file read", "same file as a.txt", line);
+    let docs: std::collections::BTreeSet<String> =
+        dirs.passages().into_iter().map(|p| p.doc).collect();
+    let expected: std::collections::BTreeSet<String> = ["a.txt", "n\\xE8.txt", "n\\xE9.txt"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_same("documents", &expected, &docs);
+}
+
 /// Root reads files whatever their mode, so this only bites for other users; as root the
 /// test checks that the run still succeeds.
 #[test]
