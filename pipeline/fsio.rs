@@ -28,13 +28,24 @@ fn parent(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Removes temporary files that an interrupted run left in `dir` (never anything else).
+/// A temporary file untouched for this long was left by a killed run. One that is younger
+/// may be another run's, being written or waiting for its commit in a shared folder (two
+/// runs saving their models to `models/`): those take seconds, not an hour.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary files that an interrupted run left in `dir` (never anything else, and
+/// never a file younger than [`STALE_AFTER`]).
 pub fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    let now = std::time::SystemTime::now();
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+        let stale = || {
+            let modified = entry.metadata().and_then(|m| m.modified()).ok();
+            modified.is_some_and(|m| now.duration_since(m).is_ok_and(|age| age >= STALE_AFTER))
+        };
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && stale() {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -282,6 +293,30 @@ mod tests {
 
     fn stage_text(path: &Path, text: &str) -> StagedFile {
         stage(path, |w| w.write_all(text.as_bytes())).unwrap()
+    }
+
+    /// Regression: a run cleared every temporary file in its output folders, so two runs
+    /// saving models to one folder deleted each other's files mid-write ("cannot write
+    /// x.json: No such file or directory"). Only a file untouched for an hour goes.
+    #[test]
+    fn only_stale_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let live = format!("{TEMP_PREFIX}live");
+        let killed = format!("{TEMP_PREFIX}killed");
+        for name in [&live, &killed, &"old-output.json".to_string()] {
+            std::fs::write(path(name), "x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
+        for name in [&killed, &"old-output.json".to_string()] {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(path(name))
+                .unwrap();
+            file.set_modified(two_hours_ago).unwrap();
+        }
+        remove_stale_temp_files(dir.path());
+        assert_eq!(names(dir.path()), [live, "old-output.json".to_string()]);
     }
 
     fn names(dir: &Path) -> Vec<String> {
