@@ -22,7 +22,7 @@ const SEED_FLOOR: f64 = 0.85;
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 26] = [
+const LATER_SETS: [(&str, f64, f64, usize); 28] = [
     ("unseen_dev", 0.78, 0.78, 0),
     ("unseen_test", 0.86, 0.83, 0),
     ("unseen_test2", 0.82, 0.81, 0),
@@ -67,6 +67,9 @@ const LATER_SETS: [(&str, f64, f64, usize); 26] = [
     ("unseen_test23", 0.80, 0.83, 0),
     ("unseen_test24", 0.69, 0.71, 0),
     ("unseen_test25", 0.72, 0.76, 0),
+    ("unseen_test26", 0.74, 0.73, 0),
+    // One paragraph argues Chechnya.
+    ("unseen_test27", 0.63, 0.63, 0),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
