@@ -75,6 +75,9 @@ pub struct EvidenceTerms {
     pub records: Vec<String>,
     /// Words that open a record's yardstick ("since"), lowercase, matched as words.
     pub yardsticks: Vec<String>,
+    /// Words that make a question ask for the reason ("why"), lowercase, matched as words:
+    /// such a question argues no motive.
+    pub questions: Vec<String>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).
     pub focus_required: bool,
@@ -104,6 +107,8 @@ pub struct EvidencePhrases<'a> {
     pub records: &'a [String],
     /// Words that open a record's yardstick ([`EvidenceTerms::yardsticks`]).
     pub yardsticks: &'a [String],
+    /// Words of a question that asks for the reason ([`EvidenceTerms::questions`]).
+    pub questions: &'a [String],
 }
 
 /// Markers as they are matched: trimmed and lowercase.
@@ -148,6 +153,7 @@ impl EvidenceTerms {
             stress_after: marker_words(phrases.stress_after),
             records: marker_words(phrases.records),
             yardsticks: marker_words(phrases.yardsticks),
+            questions: marker_words(phrases.questions),
             ..Self::default()
         };
         let columns = |words: &[Vec<String>]| -> Vec<Phrase> {
@@ -437,6 +443,9 @@ struct Marked {
     stress_after: Option<usize>,
     /// The parts that date a record ([`EvidenceTerms::dated`]).
     dated: Vec<Range<usize>>,
+    /// Whether the sentence is a question that asks for the reason
+    /// ([`EvidenceTerms::questions`]).
+    asks_why: bool,
 }
 
 /// Words that open a new clause: a record's yardstick ends before them ("the deadliest
@@ -472,7 +481,12 @@ impl EvidenceTerms {
         let stress = may_say(&lower, &self.stress);
         let stress_after = may_say(&lower, &self.stress_after);
         let dated = may_say(&lower, &self.records) && may_say(&lower, &self.yardsticks);
-        if !(stress || stress_after || dated) {
+        // A question ends with its mark, perhaps inside quotes or brackets.
+        let question = (sentence.trim_end())
+            .trim_end_matches(['"', '\'', '”', '’', ')', ']'])
+            .ends_with('?');
+        let asks = question && may_say(&lower, &self.questions);
+        if !(stress || stress_after || dated || asks) {
             return Marked::default();
         }
         let words = lowercase_words(sentence);
@@ -485,6 +499,7 @@ impl EvidenceTerms {
             } else {
                 Vec::new()
             },
+            asks_why: asks && !said_markers(&words, &self.questions).is_empty(),
         }
     }
 
@@ -618,9 +633,10 @@ impl EvidenceTerms {
             if focus_here {
                 focus_before = Some(range.clone());
             }
-            // A sentence of reaction may still name the subject for the next one; one
-            // without its subject argues nothing.
-            let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
+            // A sentence of reaction, or a question that asks for the reason, may still
+            // name the subject for the next one; one without its subject argues nothing.
+            let argues = !marked.asks_why && !says(&self.exclude, words);
+            let Some(cited) = cited.filter(|_| argues) else {
                 continue;
             };
             // Each theme the sentence says, with its score.
@@ -1184,6 +1200,40 @@ mod tests {
             Some(1),
         ];
         assert_eq!(f.found_themes(), dated);
+    }
+
+    #[test]
+    fn a_question_that_asks_why_names_no_motive() {
+        let texts = [
+            "Why would a group whose war is in Syria strike Russia?",
+            "Why would a group whose war is in Syria strike Russia?\u{201D}",
+            "If Russia is hated for Syria, why now?",
+            // Not a question, or not one that asks why.
+            "That is why Russia is hated for Syria.",
+            "Is Russia hated for Syria?",
+            // The question names the subject; the answer after it argues the motive.
+            "Why Russia? Chechnya, above all.",
+            "Why Russia, Syria or Chechnya? Nobody knows.",
+        ];
+        let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
+        f.threshold = -1.0;
+        let all = [
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(0),
+        ];
+        assert_eq!(
+            f.found_themes(),
+            all,
+            "no question words in the themes file"
+        );
+        f.terms.questions = marker_words(&["Why".to_string()]);
+        let asked = [None, None, None, Some(0), Some(0), Some(1), None];
+        assert_eq!(f.found_themes(), asked);
     }
 
     #[test]

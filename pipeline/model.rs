@@ -18,7 +18,7 @@ use crate::tfidf::{FittedTfIdf, SparseRow};
 use crate::themes::{TermWeight, Theme, ThemeSettings};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// A fitted theme model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,6 +319,7 @@ impl ThemeModel {
                     .chain(&evidence.stress_after)
                     .chain(&evidence.records)
                     .chain(&evidence.yardsticks)
+                    .chain(&evidence.questions)
                     .all(|m| m.unicode_words().next().is_some()),
             ),
         ];

@@ -504,6 +504,7 @@ pub fn fit_with_progress(
             stress_after: &themes.stress_after,
             records: &themes.records,
             yardsticks: &themes.yardsticks,
+            questions: &themes.questions,
         },
         &mut analyzer,
         &tfidf,

@@ -53,6 +53,12 @@ pub struct ThemesFile {
     /// Words that open a record's yardstick ("since"). Matched as words, case aside.
     #[serde(default)]
     pub yardsticks: Vec<String>,
+    /// Words that make a question ask for the reason ("why"): such a question names no
+    /// motive of its own ("why would a group whose war is against the Taliban strike
+    /// Moscow?", "if it were about Syria, why now?"), though it may name the subject for the
+    /// sentence after it. Matched as words, case aside.
+    #[serde(default)]
+    pub questions: Vec<String>,
     /// The named themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeSpec>,
@@ -106,6 +112,7 @@ impl ThemesFile {
             ("stress_after", &file.stress_after),
             ("records", &file.records),
             ("yardsticks", &file.yardsticks),
+            ("questions", &file.questions),
         ] {
             if let Some(i) = terms.iter().position(|t| t.trim().is_empty()) {
                 return Err(error(format!("{key}: entry {} is empty", i + 1)));
@@ -118,6 +125,7 @@ impl ThemesFile {
             ("stress_after", &file.stress_after),
             ("records", &file.records),
             ("yardsticks", &file.yardsticks),
+            ("questions", &file.questions),
         ] {
             if let Some(i) = (markers.iter()).position(|m| m.unicode_words().next().is_none()) {
                 return Err(error(format!(
@@ -486,7 +494,13 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("stress: entry 2 is empty"), "{err}");
-        for key in ["stress", "stress_after", "records", "yardsticks"] {
+        for key in [
+            "stress",
+            "stress_after",
+            "records",
+            "yardsticks",
+            "questions",
+        ] {
             let text = format!("{key} = [\"--\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
             let err = parse(&text).unwrap_err().to_string();
             assert!(
@@ -494,7 +508,13 @@ mod tests {
                 "{err}"
             );
         }
-        for key in ["other_reasons", "stress_after", "records", "yardsticks"] {
+        for key in [
+            "other_reasons",
+            "stress_after",
+            "records",
+            "yardsticks",
+            "questions",
+        ] {
             let text = format!("{key} = [\"\"]\n[[theme]]\nname = \"A\"\nseed_terms = [\"x\"]\n");
             let err = parse(&text).unwrap_err().to_string();
             assert!(err.contains(&format!("{key}: entry 1 is empty")), "{err}");

@@ -908,6 +908,7 @@ fn an_empty_list_entry_is_refused_naming_the_file() {
         "stress_after",
         "records",
         "yardsticks",
+        "questions",
     ] {
         let stderr = refused(key, "[\"harbour\", \"\"]");
         assert_contains("names the file", "themes.toml", &stderr);
