@@ -59,28 +59,37 @@ pub struct ThemeModel {
     /// The analyzer `analyzer` makes, built on first use: its stop-word and alias tables
     /// cost as much as analyzing a short article, so they are not rebuilt per call.
     #[serde(skip)]
-    pub(crate) built_analyzer: BuiltAnalyzer,
+    pub(crate) built_analyzer: Built<Analyzer>,
+    /// The `boilerplate` rules compiled, on first use: `load` compiles them to check them,
+    /// and `classify` then uses them.
+    #[serde(skip)]
+    pub(crate) built_boilerplate: Built<Boilerplate>,
 }
 
 /// A cache, not part of what a model is: any two are equal, and a clone starts empty.
-#[derive(Default)]
-pub(crate) struct BuiltAnalyzer(OnceLock<Analyzer>);
+pub(crate) struct Built<T>(pub(crate) OnceLock<T>);
 
-impl Clone for BuiltAnalyzer {
+impl<T> Default for Built<T> {
+    fn default() -> Self {
+        Self(OnceLock::new())
+    }
+}
+
+impl<T> Clone for Built<T> {
     fn clone(&self) -> Self {
         Self::default()
     }
 }
 
-impl PartialEq for BuiltAnalyzer {
+impl<T> PartialEq for Built<T> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
-impl std::fmt::Debug for BuiltAnalyzer {
+impl<T> std::fmt::Debug for Built<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("BuiltAnalyzer")
+        f.write_str("Built")
     }
 }
 
@@ -202,9 +211,26 @@ impl ThemeModel {
         })
     }
 
-    /// The boilerplate rules of the fit, compiled.
+    /// The boilerplate rules of the fit, compiled (once: a clone shares the compiled set).
     pub fn segmentation(&self) -> Result<Boilerplate> {
-        Boilerplate::from_rules(self.boilerplate.clone(), Path::new("the model's rules"))
+        let built = match self.built_boilerplate.0.get() {
+            Some(built) => built,
+            None => {
+                let rules = Boilerplate::from_rules(
+                    self.boilerplate.clone(),
+                    Path::new("the model's rules"),
+                )?;
+                self.built_boilerplate.0.get_or_init(|| rules)
+            }
+        };
+        // The rules are a public field: ones changed since are compiled afresh.
+        if built.rules() != self.boilerplate {
+            return Boilerplate::from_rules(
+                self.boilerplate.clone(),
+                Path::new("the model's rules"),
+            );
+        }
+        Ok(built.clone())
     }
 
     /// Reads a model, refusing another format version with a clear message.

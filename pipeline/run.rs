@@ -650,6 +650,7 @@ pub fn fit_with_progress(
         cluster_theme,
         settings: settings.themes.clone(),
         built_analyzer: Default::default(),
+        built_boilerplate: Default::default(),
     };
     let evidence = model.find_evidence(&passages, &rows, &extras, &mut analyzer);
     let mut assignments = model.assign(vectors.view(), &evidence);
@@ -845,6 +846,26 @@ mod tests {
             model.analyzer().unwrap().terms("about ferries"),
             ["about", "ferri"]
         );
+    }
+
+    #[test]
+    fn the_model_compiles_its_rules_once_and_again_when_they_change() {
+        let mut settings = RunSettings::default();
+        settings.cluster.k = Some(2);
+        let fitted = fit(
+            &corpus(5),
+            &ThemesFile::default(),
+            &Boilerplate::builtin(),
+            &settings,
+        )
+        .unwrap();
+        let mut model = (*fitted.model).clone();
+        assert!(model.built_boilerplate.0.get().is_none());
+        let rules = model.segmentation().unwrap();
+        assert_eq!(rules.rules(), Boilerplate::builtin().rules());
+        assert!(model.built_boilerplate.0.get().is_some(), "kept");
+        model.boilerplate.truncate(1);
+        assert_eq!(model.segmentation().unwrap().rules(), &model.boilerplate[..]);
     }
 
     /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's
