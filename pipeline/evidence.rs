@@ -76,7 +76,7 @@ pub struct EvidenceTerms {
     /// Words that open a record's yardstick ("since"), lowercase, matched as words.
     pub yardsticks: Vec<String>,
     /// Words that make a question ask for the reason ("why"), lowercase, matched as words:
-    /// such a question argues no motive.
+    /// in such a question, the words after the first of them name no motive.
     pub questions: Vec<String>,
     /// Whether the themes file named a focus: when it did but none of its terms has a
     /// word left after stop words, no sentence can be evidence (rather than every sentence).
@@ -443,9 +443,9 @@ struct Marked {
     stress_after: Option<usize>,
     /// The parts that date a record ([`EvidenceTerms::dated`]).
     dated: Vec<Range<usize>>,
-    /// Whether the sentence is a question that asks for the reason
-    /// ([`EvidenceTerms::questions`]).
-    asks_why: bool,
+    /// In a question that asks for the reason ([`EvidenceTerms::questions`]), where its
+    /// first question word ends.
+    asked: Option<usize>,
 }
 
 /// Words that open a new clause: a record's yardstick ends before them ("the deadliest
@@ -499,7 +499,9 @@ impl EvidenceTerms {
             } else {
                 Vec::new()
             },
-            asks_why: asks && !said_markers(&words, &self.questions).is_empty(),
+            asked: asks
+                .then(|| said_markers(&words, &self.questions).first().map(|r| r.end))
+                .flatten(),
         }
     }
 
@@ -617,9 +619,21 @@ impl EvidenceTerms {
             // A record's yardstick names no motive: its words are read as none (the
             // sentence's score still counts them).
             let (columns, words) = self.read(sentence, &marked.dated, analyzer, space.tfidf);
+            let focus_here = self.names_subject(&words);
+            // A question that asks why names the subject, but the motives after its "why"
+            // set the puzzle rather than answer it ("why would a group whose war is against
+            // the Taliban strike Moscow?"); one named before it is the one asked about ("if
+            // it was revenge for Syria, why now?").
+            let words = match marked.asked {
+                Some(at) => {
+                    let mut unsaid = marked.dated.clone();
+                    unsaid.push(at..sentence.len());
+                    self.read(sentence, &unsaid, analyzer, space.tfidf).1
+                }
+                None => words,
+            };
             let words = &words[..];
             let vocabulary = space.tfidf.vocabulary.len() as u32;
-            let focus_here = self.names_subject(words);
             let before = focus_before
                 .take()
                 .filter(|b| !breaks_paragraph(&text[b.end..range.start]));
@@ -633,10 +647,9 @@ impl EvidenceTerms {
             if focus_here {
                 focus_before = Some(range.clone());
             }
-            // A sentence of reaction, or a question that asks for the reason, may still
-            // name the subject for the next one; one without its subject argues nothing.
-            let argues = !marked.asks_why && !says(&self.exclude, words);
-            let Some(cited) = cited.filter(|_| argues) else {
+            // A sentence of reaction may still name the subject for the next one; one
+            // without its subject argues nothing.
+            let Some(cited) = cited.filter(|_| !says(&self.exclude, words)) else {
                 continue;
             };
             // Each theme the sentence says, with its score.
@@ -1203,21 +1216,24 @@ mod tests {
     }
 
     #[test]
-    fn a_question_that_asks_why_names_no_motive() {
+    fn a_question_that_asks_why_names_no_motive_after_its_why() {
         let texts = [
             "Why would a group whose war is in Syria strike Russia?",
             "Why would a group whose war is in Syria strike Russia?\u{201D}",
+            "Why Russia, Syria or Chechnya? Nobody knows.",
+            // The motive named before "why" is the one asked about.
             "If Russia is hated for Syria, why now?",
             // Not a question, or not one that asks why.
             "That is why Russia is hated for Syria.",
             "Is Russia hated for Syria?",
-            // The question names the subject; the answer after it argues the motive.
+            // The question names the subject for the answer after it.
             "Why Russia? Chechnya, above all.",
-            "Why Russia, Syria or Chechnya? Nobody knows.",
+            "Why Russia? Because it bombed Syria.",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
         let all = [
+            Some(0),
             Some(0),
             Some(0),
             Some(0),
@@ -1232,7 +1248,16 @@ mod tests {
             "no question words in the themes file"
         );
         f.terms.questions = marker_words(&["Why".to_string()]);
-        let asked = [None, None, None, Some(0), Some(0), Some(1), None];
+        let asked = [
+            None,
+            None,
+            None,
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(0),
+        ];
         assert_eq!(f.found_themes(), asked);
     }
 

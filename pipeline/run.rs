@@ -865,7 +865,10 @@ mod tests {
         assert_eq!(rules.rules(), Boilerplate::builtin().rules());
         assert!(model.built_boilerplate.0.get().is_some(), "kept");
         model.boilerplate.truncate(1);
-        assert_eq!(model.segmentation().unwrap().rules(), &model.boilerplate[..]);
+        assert_eq!(
+            model.segmentation().unwrap().rules(),
+            &model.boilerplate[..]
+        );
     }
 
     /// Four passages; theme 0's top terms 1 and 2 always occur together, theme 1's

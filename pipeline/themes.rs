@@ -53,10 +53,11 @@ pub struct ThemesFile {
     /// Words that open a record's yardstick ("since"). Matched as words, case aside.
     #[serde(default)]
     pub yardsticks: Vec<String>,
-    /// Words that make a question ask for the reason ("why"): such a question names no
-    /// motive of its own ("why would a group whose war is against the Taliban strike
-    /// Moscow?", "if it were about Syria, why now?"), though it may name the subject for the
-    /// sentence after it. Matched as words, case aside.
+    /// Words that make a question ask for the reason ("why"): the motives such a question
+    /// names after the word set its puzzle rather than answer it ("why would a group whose
+    /// war is against the Taliban strike Moscow?"); one named before it is the one asked
+    /// about ("if it was revenge for Syria, why now?"). The subject it names counts for it
+    /// and for the sentence after it. Matched as words, case aside.
     #[serde(default)]
     pub questions: Vec<String>,
     /// The named themes, in the order they are reported.
