@@ -28,25 +28,26 @@ fn parent(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// A temporary file untouched for this long was left by a killed run. One that is younger
-/// may be another run's, being written or waiting for its commit in a shared folder (two
-/// runs saving their models to `models/`): those take seconds, not an hour.
-const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Removes temporary files that an interrupted run left in `dir` (never anything else, and
-/// never a file younger than [`STALE_AFTER`]).
+/// Removes temporary files that an interrupted run left in `dir` (never anything else).
+///
+/// A run holds a lock on each of its temporary files for as long as it has them ([`write_temp`]),
+/// and a killed run's locks go with it: a file no one holds is a leftover, and one that is
+/// locked belongs to another run writing to the same folder (two runs saving their models
+/// to `models/`), which must not lose it mid-write.
 pub fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let now = std::time::SystemTime::now();
     for entry in entries.flatten() {
-        let stale = || {
-            let modified = entry.metadata().and_then(|m| m.modified()).ok();
-            modified.is_some_and(|m| now.duration_since(m).is_ok_and(|age| age >= STALE_AFTER))
-        };
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && stale() {
-            let _ = std::fs::remove_file(entry.path());
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        // Removed while locked, so that a run that has just made the file and waits for
+        // its lock finds it gone ([`write_temp`] then makes another).
+        if let Ok(file) = std::fs::File::open(entry.path()) {
+            if file.try_lock().is_ok() {
+                let _ = std::fs::remove_file(entry.path());
+            }
         }
     }
 }
@@ -133,7 +134,16 @@ fn write_temp(
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
     builder.permissions(permissions);
-    let tmp = builder.tempfile_in(dir).map_err(&error)?;
+    let tmp = loop {
+        let tmp = builder.tempfile_in(dir).map_err(&error)?;
+        // Held until the file is renamed or dropped: another run clears only the temporary
+        // files no live run holds ([`remove_stale_temp_files`]). One that took the lock
+        // between the file's creation and this line has removed it: make another.
+        tmp.as_file().lock().map_err(&error)?;
+        if tmp.path().exists() {
+            break tmp;
+        }
+    };
     let tally = Tally {
         inner: tmp,
         size: 0,
@@ -297,26 +307,24 @@ mod tests {
 
     /// Regression: a run cleared every temporary file in its output folders, so two runs
     /// saving models to one folder deleted each other's files mid-write ("cannot write
-    /// x.json: No such file or directory"). Only a file untouched for an hour goes.
+    /// x.json: No such file or directory"). A file a live run holds stays.
     #[test]
-    fn only_stale_temporary_files_are_removed() {
+    fn only_temporary_files_no_run_holds_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let path = |name: &str| dir.path().join(name);
-        let live = format!("{TEMP_PREFIX}live");
-        let killed = format!("{TEMP_PREFIX}killed");
-        for name in [&live, &killed, &"old-output.json".to_string()] {
-            std::fs::write(path(name), "x").unwrap();
-        }
-        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
-        for name in [&killed, &"old-output.json".to_string()] {
-            let file = std::fs::File::options()
-                .write(true)
-                .open(path(name))
-                .unwrap();
-            file.set_modified(two_hours_ago).unwrap();
-        }
+        let staged = stage_text(&dir.path().join("model.json"), "{}");
+        let left = dir.path().join(format!("{TEMP_PREFIX}killed"));
+        std::fs::write(&left, "x").unwrap();
+        std::fs::write(dir.path().join("old-output.json"), "x").unwrap();
+        let live = names(dir.path());
+        assert_eq!(live.len(), 3, "{live:?}");
         remove_stale_temp_files(dir.path());
-        assert_eq!(names(dir.path()), [live, "old-output.json".to_string()]);
+        let kept = names(dir.path());
+        assert!(!kept.iter().any(|n| n.ends_with("killed")), "{kept:?}");
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(kept.contains(&"old-output.json".to_string()));
+        // The staged file is still there to be renamed into place.
+        staged.persist().unwrap();
+        assert!(names(dir.path()).contains(&"model.json".to_string()));
     }
 
     fn names(dir: &Path) -> Vec<String> {
