@@ -22,7 +22,7 @@ const SEED_FLOOR: f64 = 0.85;
 /// with floors just under the macro-F1 of a run fitted on the set itself, and of the set
 /// classified by a model fitted on the seeds (as `models/seeds.json` classifies new
 /// articles), and how many boilerplate paragraphs may take a motive.
-const LATER_SETS: [(&str, f64, f64, usize); 30] = [
+const LATER_SETS: [(&str, f64, f64, usize); 32] = [
     ("unseen_dev", 0.78, 0.78, 0),
     ("unseen_test", 0.86, 0.83, 0),
     ("unseen_test2", 0.82, 0.81, 0),
@@ -76,6 +76,10 @@ const LATER_SETS: [(&str, f64, f64, usize); 30] = [
     ("unseen_test27", 0.63, 0.63, 0),
     ("unseen_test28", 0.70, 0.68, 0),
     ("unseen_test29", 0.65, 0.65, 0),
+    ("unseen_test30", 0.82, 0.81, 0),
+    // Two entries of a wiki-style reference list without authors ("10. "Taliban condemn
+    // attack near Moscow". Kabul Dispatch. 23 March 2024.") read as Taliban ties.
+    ("unseen_test31", 0.72, 0.73, 2),
 ];
 
 /// `evaluate` (in JSON, or as text) of a finished run's passages against `labels`.
