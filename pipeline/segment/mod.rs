@@ -1114,6 +1114,14 @@ mod tests {
                 "citation",
             ),
             (
+                "10. \"Taliban condemn attack near Moscow\". Kabul Dispatch. 23 March 2024.",
+                "citation",
+            ),
+            (
+                "[12] “Security Alert: U.S. Embassy Moscow”. U.S. Embassy & Consulates, March 7, 2024.",
+                "citation",
+            ),
+            (
                 "Prof. John R. Roe, Professor of International Security, Example College",
                 "affiliation",
             ),
@@ -1169,6 +1177,7 @@ mod tests {
             "Doe, J., the analyst, said the attack (March 2024) was revenge for Syria, and many agreed with him at the time, though not all of them for the same reasons; the rest of this long paragraph goes on well past any reference list's length, as prose does when it argues a point at length and cites no one at all, so that no rule meant for a reference can take it: it is an argument, not an entry, and it ends with a full stop.",
             "Jane Doe, who teaches at Example University, says the attack was revenge.",
             "Meanwhile, U.S. officials cited a report by the Soufan Center (2023) warning of it.",
+            "2. \"Revenge for Syria,\" the group wrote. Analysts agree. Since 2015 it has said so.",
             "Washington, D.C. officials said the attack (March 2024) had been planned for months.",
             "Mark Youngman, a researcher at the University of Portsmouth who studies the region, said:",
             "Harold Chambers, a political and security analyst at the Geneva Academy, told us —",
