@@ -448,6 +448,25 @@ struct Marked {
     asked: Option<usize>,
 }
 
+/// Whether a question word at byte `at` of `sentence` opens its clause ("Why now?", "If it
+/// was Syria, why wait?", "The question: why Moscow?", "1. Why Russia?") and so asks the
+/// question, rather than following words it depends on ("Is that why Russia was hit?",
+/// "Who knows why?").
+fn opens_clause(sentence: &str, at: usize) -> bool {
+    let before = sentence[..at].trim_end();
+    match before.chars().last() {
+        // Nothing before it but a list number or bullet.
+        _ if !before.chars().any(char::is_alphabetic) => true,
+        Some(c) if ",;:(—–-\"“‘\'«‹".contains(c) => true,
+        _ => {
+            let word = before.rsplit(|c: char| !c.is_alphanumeric()).next();
+            word.is_some_and(|w| {
+                ["and", "but", "so", "then", "or", "yet"].contains(&w.to_lowercase().as_str())
+            })
+        }
+    }
+}
+
 /// Words that open a new clause: a record's yardstick ends before them ("the deadliest
 /// attack since 2004 because Moscow bombed Syria" dates the record by 2004 only). English,
 /// like the themes file's markers; in text of another language a yardstick ends at
@@ -481,9 +500,10 @@ impl EvidenceTerms {
         let stress = may_say(&lower, &self.stress);
         let stress_after = may_say(&lower, &self.stress_after);
         let dated = may_say(&lower, &self.records) && may_say(&lower, &self.yardsticks);
-        // A question ends with its mark, perhaps inside quotes or brackets.
+        // A question ends with its mark, perhaps inside quotes or brackets, or before "!" or
+        // an ellipsis ("why now?!", "why now?...").
         let question = (sentence.trim_end())
-            .trim_end_matches(['"', '\'', '”', '’', ')', ']'])
+            .trim_end_matches(['"', '\'', '”', '’', '»', '›', ')', ']', '!', '.', '…'])
             .ends_with('?');
         let asks = question && may_say(&lower, &self.questions);
         if !(stress || stress_after || dated || asks) {
@@ -500,7 +520,11 @@ impl EvidenceTerms {
                 Vec::new()
             },
             asked: asks
-                .then(|| said_markers(&words, &self.questions).first().map(|r| r.end))
+                .then(|| {
+                    (said_markers(&words, &self.questions).into_iter())
+                        .find(|r| opens_clause(sentence, r.start))
+                        .map(|r| r.end)
+                })
                 .flatten(),
         }
     }
@@ -1229,19 +1253,18 @@ mod tests {
             // The question names the subject for the answer after it.
             "Why Russia? Chechnya, above all.",
             "Why Russia? Because it bombed Syria.",
+            // Why as the question word of a clause, after a bullet or "and"; a question
+            // that ends in "?!" or inside guillemets.
+            "- Why would a group whose war is in Syria strike Russia?!",
+            "«And why would a group whose war is in Syria strike Russia?»",
+            // "why" that does not ask: it follows the words it depends on.
+            "Is that why Russia is hated for Syria?",
+            "Who knows why Russia is hated for Syria?",
         ];
         let mut f = Fixture::themes(&texts, &TWO_THEMES, &["Russia"]);
         f.threshold = -1.0;
-        let all = [
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(1),
-            Some(0),
-        ];
+        let mut all = vec![Some(0); texts.len()];
+        all[6] = Some(1);
         assert_eq!(
             f.found_themes(),
             all,
@@ -1256,6 +1279,10 @@ mod tests {
             Some(0),
             Some(0),
             Some(1),
+            Some(0),
+            None,
+            None,
+            Some(0),
             Some(0),
         ];
         assert_eq!(f.found_themes(), asked);
