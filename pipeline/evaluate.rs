@@ -123,12 +123,14 @@ fn read_labels(path: &Path) -> Result<Vec<LabelRow>> {
         line,
         message: e.to_string(),
     };
-    // Fields are trimmed: a header written `doc, start, label` is read as meant.
+    // Spaces around the header and the other fields are trimmed, so `doc, start, label` is
+    // read as meant; a document id is kept as written, as a file name may hold spaces.
     let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        .trim(csv::Trim::Headers)
         .from_path(path)
         .map_err(|e| error(1, e))?;
     let headers = reader.headers().map_err(|e| error(1, e))?.clone();
+    let doc = headers.iter().position(|h| h == "doc");
     reader
         .records()
         .enumerate()
@@ -136,6 +138,9 @@ fn read_labels(path: &Path) -> Result<Vec<LabelRow>> {
             let line_of = |p: Option<&csv::Position>| p.map_or(i + 2, |p| p.line() as usize);
             let record = record.map_err(|e| error(line_of(e.position()), e))?;
             let line = line_of(record.position());
+            let record: csv::StringRecord = (record.iter().enumerate())
+                .map(|(i, field)| if Some(i) == doc { field } else { field.trim() })
+                .collect();
             let row: LabelRow = record
                 .deserialize(Some(&headers))
                 .map_err(|e| error(line, e))?;
@@ -321,9 +326,10 @@ pub fn evaluate(labels_path: &Path, passages_path: &Path) -> Result<Evaluation> 
     }
     if report.unmatched > 0 && !has_dropped {
         report.warnings.push(format!(
-            "{} is missing: the {} labelled paragraphs that match no passage may be ones the run dropped (boilerplate, duplicates), which cannot be told from offsets of another segmentation; copy dropped.jsonl beside the passages",
+            "{} is missing: the {} that match{} no passage may be paragraphs the run dropped (boilerplate, duplicates), which cannot be told from offsets of another segmentation; copy dropped.jsonl beside the passages",
             dropped_path.display(),
-            report.unmatched
+            if report.unmatched == 1 { "labelled paragraph".to_string() } else { format!("{} labelled paragraphs", report.unmatched) },
+            if report.unmatched == 1 { "es" } else { "" }
         ));
     }
     if report.evaluated == 0 {
@@ -751,9 +757,14 @@ mod tests {
     #[test]
     fn spaces_around_fields_are_trimmed() {
         let dir = tempfile::tempdir().unwrap();
-        let (labels, passages) = write_run(dir.path(), "doc, start, label\na, 0, A\n", &[(0, "A")]);
+        let (labels, passages) = write_run(
+            dir.path(),
+            "doc, start, label\na, 0, A\n\" a\",0,A\n",
+            &[(0, "A")],
+        );
         let r = evaluate(&labels, &passages).unwrap();
-        assert_eq!((r.evaluated, r.macro_f1), (1, 1.0));
+        // A document id is kept as written: " a" is another file than "a".
+        assert_eq!((r.evaluated, r.unmatched, r.macro_f1), (1, 1, 1.0));
     }
 
     #[test]

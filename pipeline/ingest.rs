@@ -73,7 +73,7 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
     let several = paths.len() > 1;
     // Each file's real path, with the id it was first read under: a file reached twice
     // (through a link, or named twice) is read once and the second path is reported.
-    let mut seen: std::collections::HashMap<PathBuf, String> = Default::default();
+    let mut seen: std::collections::HashMap<PathBuf, (String, bool)> = Default::default();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|cause| Error::Read {
             path: root.clone(),
@@ -96,7 +96,7 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
                         .extension()
                         .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
                     {
-                        files.push(e.into_path());
+                        files.push((e.path_is_symlink(), e.into_path()));
                     }
                 }
                 Ok(_) => {}
@@ -109,6 +109,8 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
                 }),
             }
         }
+        // Files before links, each in path order: a file and a link to it are read under
+        // the file's own name, and the link is the one reported.
         files.sort();
         if files.is_empty() {
             return Err(Error::EmptyCorpus {
@@ -116,7 +118,7 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
                 reason: "the folder holds no .txt files".into(),
             });
         }
-        for file in files {
+        for (_, file) in files {
             let relative = if several {
                 &file
             } else {
@@ -139,14 +141,19 @@ pub fn read_corpus(paths: &[PathBuf]) -> Result<Corpus> {
 }
 
 /// A document id for `path`, with `/` between components on every system. On Unix, a
-/// file name that is not UTF-8 keeps its stray bytes as `\xNN` escapes: a lossy "�" would
-/// give two such files one id, and a name in the outputs that matches no file.
+/// path that is not UTF-8 keeps its stray bytes as `\xNN` escapes (and its backslashes as
+/// `\x5C`, so that an escape reads one way): a lossy "�" would give two names that differ
+/// only in such bytes one id.
 #[cfg(unix)]
 fn path_id(path: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    if let Ok(id) = std::str::from_utf8(bytes) {
+        return id.to_string();
+    }
     let mut id = String::new();
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        id.push_str(chunk.valid());
+    for chunk in bytes.utf8_chunks() {
+        id.push_str(&chunk.valid().replace('\\', "\\x5C"));
         for byte in chunk.invalid() {
             id.push_str(&format!("\\x{byte:02X}"));
         }
@@ -160,26 +167,36 @@ fn path_id(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Reads `path` unless its real file was read already, in which case it is reported as
-/// skipped, naming the id it was read under.
+/// Reads `path` unless its real file was reached already, in which case it is reported as
+/// skipped, naming the id it was read under (and whether that was skipped too).
 fn read_once(
     path: &Path,
     id: String,
-    seen: &mut std::collections::HashMap<PathBuf, String>,
+    seen: &mut std::collections::HashMap<PathBuf, (String, bool)>,
     corpus: &mut Corpus,
 ) -> Result<()> {
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     match seen.get(&real) {
-        Some(first) => {
+        Some((first, _)) if *first == id => {
             corpus.skipped.push(SkippedFile {
                 path: path.display().to_string(),
-                reason: format!("same file as {first}"),
+                reason: "given twice".into(),
+            });
+            Ok(())
+        }
+        Some((first, read)) => {
+            let also = if *read { "" } else { ", which was skipped" };
+            corpus.skipped.push(SkippedFile {
+                path: path.display().to_string(),
+                reason: format!("same file as {first}{also}"),
             });
             Ok(())
         }
         None => {
-            seen.insert(real, id.clone());
-            read_one(path, id, corpus)
+            let documents = corpus.documents.len();
+            read_one(path, id.clone(), corpus)?;
+            seen.insert(real, (id, corpus.documents.len() > documents));
+            Ok(())
         }
     }
 }
@@ -607,6 +624,17 @@ mod tests {
         let d = decode(b"\xEF\xBB\xBFHello").unwrap();
         assert_eq!(&d.text[3..], "Hello");
         assert_eq!(d.encoding, "UTF-8 (BOM)");
+    }
+
+    #[test]
+    fn a_file_named_twice_is_read_once_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "A harbour and its ferries.").unwrap();
+        let corpus = read_corpus(&[file.clone(), file]).unwrap();
+        assert_eq!(corpus.documents.len(), 1);
+        assert_eq!(corpus.skipped.len(), 1);
+        assert_eq!(corpus.skipped[0].reason, "given twice");
     }
 
     #[test]

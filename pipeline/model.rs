@@ -211,7 +211,8 @@ impl ThemeModel {
         })
     }
 
-    /// The boilerplate rules of the fit, compiled (once: a clone shares the compiled set).
+    /// The boilerplate rules of the fit, compiled on the first call and kept (the
+    /// `Boilerplate` returned shares the compiled set; a clone of the model starts afresh).
     pub fn segmentation(&self) -> Result<Boilerplate> {
         let built = match self.built_boilerplate.0.get() {
             Some(built) => built,

@@ -468,11 +468,13 @@ pub fn fit_with_progress(
         });
     }
     // Checked now rather than after the reduction, minutes into a large run, and in the
-    // unit the user chose ("2 documents" under `--unit document`). `--k auto` picks a k
-    // that passes.
-    settings
-        .cluster
-        .resolve_k(passages.len(), themes.themes.len(), settings.unit.noun())?;
+    // unit the user chose ("2 documents" under `--unit document`). With `auto_k` the sweep
+    // picks k, so only the passages' count against the named themes is checked.
+    let mut check = settings.cluster.clone();
+    if settings.auto_k {
+        check.k = None;
+    }
+    check.resolve_k(passages.len(), themes.themes.len(), settings.unit.noun())?;
     clock.begin("analyze");
 
     let mut analyzer_settings = settings.analyzer.clone();
