@@ -30,10 +30,10 @@ fn parent(path: &Path) -> &Path {
 
 /// Removes temporary files that an interrupted run left in `dir` (never anything else).
 ///
-/// A run holds a lock on each of its temporary files for as long as it has them ([`write_temp`]),
-/// and a killed run's locks go with it: a file no one holds is a leftover, and one that is
-/// locked belongs to another run writing to the same folder (two runs saving their models
-/// to `models/`), which must not lose it mid-write.
+/// A run holds a lock on each of its temporary files for as long as it has them
+/// ([`write_temp`]), and a killed run's locks go with it: a file no one holds is a
+/// leftover, and one that is locked belongs to another run writing to the same folder (two
+/// runs saving their models to `models/`), which must not lose it mid-write.
 pub fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

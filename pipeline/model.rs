@@ -214,22 +214,18 @@ impl ThemeModel {
     /// The boilerplate rules of the fit, compiled on the first call and kept (the
     /// `Boilerplate` returned shares the compiled set; a clone of the model starts afresh).
     pub fn segmentation(&self) -> Result<Boilerplate> {
+        let compile =
+            || Boilerplate::from_rules(self.boilerplate.clone(), Path::new("the model's rules"));
         let built = match self.built_boilerplate.0.get() {
             Some(built) => built,
             None => {
-                let rules = Boilerplate::from_rules(
-                    self.boilerplate.clone(),
-                    Path::new("the model's rules"),
-                )?;
+                let rules = compile()?;
                 self.built_boilerplate.0.get_or_init(|| rules)
             }
         };
         // The rules are a public field: ones changed since are compiled afresh.
         if built.rules() != self.boilerplate {
-            return Boilerplate::from_rules(
-                self.boilerplate.clone(),
-                Path::new("the model's rules"),
-            );
+            return compile();
         }
         Ok(built.clone())
     }

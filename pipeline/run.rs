@@ -830,8 +830,8 @@ mod tests {
         .is_ok());
     }
 
-    #[test]
-    fn the_model_builds_its_analyzer_again_when_its_settings_change() {
+    /// A model fitted on five paragraphs, with k = 2.
+    fn small_model() -> ThemeModel {
         let mut settings = RunSettings::default();
         settings.cluster.k = Some(2);
         let fitted = fit(
@@ -841,7 +841,12 @@ mod tests {
             &settings,
         )
         .unwrap();
-        let mut model = (*fitted.model).clone();
+        (*fitted.model).clone()
+    }
+
+    #[test]
+    fn the_model_builds_its_analyzer_again_when_its_settings_change() {
+        let mut model = small_model();
         assert_eq!(model.analyzer().unwrap().terms("about ferries"), ["ferri"]);
         model.analyzer.stop_words = false;
         assert_eq!(
@@ -852,16 +857,7 @@ mod tests {
 
     #[test]
     fn the_model_compiles_its_rules_once_and_again_when_they_change() {
-        let mut settings = RunSettings::default();
-        settings.cluster.k = Some(2);
-        let fitted = fit(
-            &corpus(5),
-            &ThemesFile::default(),
-            &Boilerplate::builtin(),
-            &settings,
-        )
-        .unwrap();
-        let mut model = (*fitted.model).clone();
+        let mut model = small_model();
         assert!(model.built_boilerplate.0.get().is_none());
         let rules = model.segmentation().unwrap();
         assert_eq!(rules.rules(), Boilerplate::builtin().rules());
